@@ -1,0 +1,1 @@
+"""Models for the concerns app: built in a later issue."""

@@ -1,0 +1,1 @@
+"""Models for the correspondence app: built in a later issue."""

@@ -1,0 +1,54 @@
+"""The Django admin, for site administrators. The clerk's own pages are the portal's; this is a
+fallback with history (simple-history's admin shows each object's changes)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Committee,
+    Council,
+    Document,
+    GroupMembership,
+    Notification,
+    PoliticalGroup,
+    Role,
+    Seat,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_active", "is_staff"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "name", "password"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]
+
+
+@admin.register(Council)
+class CouncilAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "kind", "nation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "council", "kind", "acting", "starts_on", "ends_on"]
+    list_filter = ["council", "kind"]
+    raw_id_fields = ["user"]
+
+
+for model in (Committee, Seat, PoliticalGroup, GroupMembership, Document):
+    admin.site.register(model, SimpleHistoryAdmin)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "user", "status", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["user"]

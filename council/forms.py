@@ -1,0 +1,192 @@
+"""Forms for the clerk's management pages, and the form renderer that gives every form in the
+portal the same accessible markup (label, hint, inline error, error summary)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+from .models import Committee, Council, Document, PoliticalGroup, Role, Seat, User
+
+
+class PortalFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one the form has,
+    otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DatedForm(forms.Form):
+    starts_on = forms.DateField(label="Starts on", widget=DateInput(), initial=timezone.localdate)
+    ends_on = forms.DateField(
+        label="Ends on",
+        required=False,
+        widget=DateInput(),
+        help_text="The last day. Leave empty if there is no fixed end date.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end date cannot be before the start date.")
+        return data
+
+
+class InviteForm(DatedForm):
+    name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They sign in with this address. We send them a link to set a password.",
+    )
+    kind = forms.ChoiceField(label="Role", choices=Role.Kind.choices)
+    acting = forms.BooleanField(
+        label="Acting Proper Officer (covering a vacancy)",
+        required=False,
+        help_text="Only for the Proper Officer role. An acting appointment needs an end date.",
+    )
+    field_order = ["name", "email", "kind", "acting", "starts_on", "ends_on"]
+
+
+class RoleForm(DatedForm):
+    kind = forms.ChoiceField(label="Role", choices=Role.Kind.choices)
+    acting = InviteForm.base_fields["acting"]
+    field_order = ["kind", "acting", "starts_on", "ends_on"]
+
+
+class RoleDatesForm(DatedForm):
+    pass
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "kind", "parent", "functions"]
+        labels = {"kind": "Type of committee", "parent": "Reports to"}
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.council = council
+        parents = council.committees.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class SeatForm(DatedForm):
+    user = forms.ModelChoiceField(label="Person", queryset=User.objects.none())
+    position = forms.ChoiceField(label="Position", choices=Seat.Position.choices)
+    field_order = ["user", "position", "starts_on", "ends_on"]
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people_of(council)
+
+
+class EndForm(forms.Form):
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text="The last day on which it still counts.",
+    )
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = PoliticalGroup
+        fields = ["name"]
+        labels = {"name": "Group name"}
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.council = council
+
+
+class MembershipForm(DatedForm):
+    user = forms.ModelChoiceField(label="Councillor", queryset=User.objects.none())
+    field_order = ["user", "starts_on", "ends_on"]
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people_of(council, kind=Role.Kind.COUNCILLOR)
+
+
+def people_of(council: Council, kind: str | None = None):
+    """People with a current or future role in the council, for choosing in a form."""
+    roles = Role.objects.filter(council=council).exclude(ends_on__lt=timezone.localdate())
+    if kind:
+        roles = roles.filter(kind=kind)
+    return User.objects.filter(id__in=roles.values("user_id")).order_by("name")
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, Word, Excel, OpenDocument, image, text or CSV.",
+    )
+
+    class Meta:
+        model = Document
+        fields = ["title", "description", "classification", "committee"]
+        labels = {"committee": "Committee it relates to"}
+        help_texts = {
+            "classification": "Who may see the content. Councillors see every title in the "
+            "register, but only public documents' content without asking.",
+        }
+
+    def __init__(self, *args, council: Council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = council.committees.all()
+        self.fields["committee"].empty_label = "None"
+
+
+class DocumentEditForm(DocumentForm):
+    file = None
+
+
+class DocumentReplaceForm(forms.Form):
+    file = DocumentForm.base_fields["file"]
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = [
+            "name",
+            "kind",
+            "nation",
+            "principal_authority",
+            "monitoring_officer_name",
+            "monitoring_officer_email",
+            "response_working_days",
+        ]
+        labels = {
+            "kind": "Type of council",
+            "monitoring_officer_name": "Monitoring officer's name",
+            "monitoring_officer_email": "Monitoring officer's email address",
+            "response_working_days": "Working days to answer a request",
+        }
+
+    def clean_response_working_days(self):
+        days = self.cleaned_data["response_working_days"]
+        if not 1 <= days <= 60:
+            raise ValidationError("Enter a number of working days from 1 to 60.")
+        return days

@@ -1,0 +1,270 @@
+"""The permission policy: the one place that answers "may this person do this, here, today?".
+
+Views, templates and tests all ask these functions; nothing else decides a permission.
+
+A person's rights in a council come from their *standing* there on a given day: the roles and
+committee seats whose dates cover that day. Standing is worked out afresh on every request, so a
+right ends by itself when a term or appointment ends (R1).
+
+Conventions:
+- `can_<verb>(standing, obj=None)` predicates return a bool. One condition per line, each naming
+  its rule.
+- `get_<thing>_for_user(...)` lookups scope by council and standing *before* fetching, and raise
+  Http404 alike for "not there" and "not yours", so nobody learns what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Committee, Council, Document, Role, Seat, User
+
+RoleKind = Role.Kind
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Who a person is in one council on one day."""
+
+    user: User
+    council: Council
+    on: date
+    roles: tuple[Role, ...] = ()
+    seats: tuple[Seat, ...] = ()
+    kinds: frozenset[str] = field(default=frozenset())
+
+    # -- roles ----------------------------------------------------------------------------------
+    @property
+    def is_member(self) -> bool:
+        """Holds any current role here (R1: none once every term has ended)."""
+        return bool(self.kinds)
+
+    @property
+    def is_councillor(self) -> bool:
+        return RoleKind.COUNCILLOR in self.kinds
+
+    @property
+    def is_proper_officer(self) -> bool:
+        # R4: an acting Proper Officer's role is only in `kinds` between its dates, so the
+        # acting rights end with them.
+        return RoleKind.PROPER_OFFICER in self.kinds
+
+    @property
+    def is_acting_proper_officer(self) -> bool:
+        return any(r.kind == RoleKind.PROPER_OFFICER and r.acting for r in self.roles)
+
+    @property
+    def is_officer(self) -> bool:
+        """One of the council's staff (the Proper Officer, the RFO or another officer)."""
+        return bool(self.kinds & Role.OFFICER_KINDS)
+
+    @property
+    def is_councillor_or_officer(self) -> bool:
+        return self.is_councillor or self.is_officer
+
+    # -- seats ----------------------------------------------------------------------------------
+    def _holds(self, position: str, committee_kind: str | None = None) -> bool:
+        return any(
+            s.position == position
+            and (committee_kind is None or s.committee.kind == committee_kind)
+            for s in self.seats
+        )
+
+    @property
+    def is_chair(self) -> bool:
+        """Chair of the council: the chair of full council, while also a councillor (R1)."""
+        return self.is_councillor and self._holds(Seat.Position.CHAIR, Committee.Kind.FULL_COUNCIL)
+
+    @property
+    def is_vice_chair(self) -> bool:
+        return self.is_councillor and self._holds(
+            Seat.Position.VICE_CHAIR, Committee.Kind.FULL_COUNCIL
+        )
+
+    @property
+    def committee_ids(self) -> frozenset[int]:
+        """Committees on which this person holds a seat today (R5 uses this)."""
+        return frozenset(s.committee_id for s in self.seats)
+
+    @property
+    def titles(self) -> list[str]:
+        """What to call this person here today, e.g. ["Councillor", "Chair"]."""
+        titles = [r.title for r in self.roles]
+        if self.is_chair:
+            titles.append("Chair of the council")
+        if self.is_vice_chair:
+            titles.append("Vice-chair of the council")
+        return titles
+
+
+def standing_for(user, council: Council, on: date | None = None) -> Standing:
+    """Work out a person's standing in a council on a day (two queries)."""
+    on = on or timezone.localdate()
+    if not getattr(user, "is_authenticated", False):
+        return Standing(user=user, council=council, on=on)
+    roles = tuple(Role.objects.current(on).filter(council=council, user=user))
+    if not roles:
+        return Standing(user=user, council=council, on=on)
+    seats = tuple(
+        Seat.objects.current(on)
+        .filter(committee__council=council, user=user)
+        .select_related("committee")
+    )
+    return Standing(
+        user=user,
+        council=council,
+        on=on,
+        roles=roles,
+        seats=seats,
+        kinds=frozenset(r.kind for r in roles),
+    )
+
+
+def get_standing_for_request(request: HttpRequest, council_slug: str) -> Standing:
+    """The signed-in person's standing in the council named in the URL. A council that does not
+    exist and one where the person holds no current role give the same 404."""
+    council = get_object_or_404(Council, slug=council_slug)
+    standing = standing_for(request.user, council)
+    if not standing.is_member:
+        raise Http404("No such council page.")
+    return standing
+
+
+def councils_for_user(user, on: date | None = None) -> list[Council]:
+    """The councils in which a person holds a current role, for the council switcher."""
+    if not user.is_authenticated:
+        return []
+    on = on or timezone.localdate()
+    council_ids = Role.objects.current(on).filter(user=user).values("council_id")
+    return list(Council.objects.filter(id__in=council_ids))
+
+
+# ---------------------------------------------------------------------------------------------
+# Predicates. R2: none of them looks at a councillor's political group, and the chair's only
+# extras are those named in DESIGN §4 (none yet in the foundation: escalations come with concerns).
+# ---------------------------------------------------------------------------------------------
+
+
+def can_view_council_home(standing: Standing) -> bool:
+    """Any current role gives a home page in the council (R1)."""
+    return standing.is_member
+
+
+def can_manage_people(standing: Standing) -> bool:
+    """Adding people and appointing them is the Proper Officer's job (R3)."""
+    return standing.is_proper_officer
+
+
+def can_manage_structure(standing: Standing) -> bool:
+    """Committees, seats and political groups are kept by the Proper Officer (R3)."""
+    return standing.is_proper_officer
+
+
+def can_edit_council_settings(standing: Standing) -> bool:
+    """The council's own details (response time, monitoring officer) are kept by the Proper
+    Officer (R3)."""
+    return standing.is_proper_officer
+
+
+def can_view_structure(standing: Standing) -> bool:
+    """Committees, their members and political groups are for councillors and officers (R2: all
+    councillors alike)."""
+    return standing.is_councillor_or_officer
+
+
+def can_view_register(standing: Standing) -> bool:
+    """The document register's titles and classifications are for councillors and officers; the
+    content of a document is a separate question (can_download_document)."""
+    return standing.is_councillor_or_officer
+
+
+def can_manage_documents(standing: Standing) -> bool:
+    """Uploading, classifying and replacing documents is for officers."""
+    return standing.is_officer
+
+
+def can_download_document(standing: Standing, document: Document) -> bool:
+    """Whether a person may open a document's content."""
+    # The document must belong to the council in which the standing was worked out.
+    if document.council_id != standing.council.id:
+        return False
+    # Officers keep the register and may open everything in it.
+    if standing.is_officer:
+        return True
+    # Anyone with a role here may open a public document.
+    if document.classification == Document.Classification.PUBLIC:
+        return standing.is_member
+    # Everything else reaches a councillor only through an information request (R5–R8).
+    return False
+
+
+def can_assign_work(standing: Standing) -> bool:
+    """R3: only the Proper Officer (or whoever acts as such today, R4) gives work to staff;
+    councillors' requests and instructions go to the Proper Officer."""
+    return standing.is_proper_officer
+
+
+def can_view_history(standing: Standing, obj) -> bool:
+    """R27: those allowed to see an object can see its history."""
+    if isinstance(obj, Council):
+        return can_edit_council_settings(standing)
+    if isinstance(obj, User | Role):
+        return can_manage_people(standing)
+    if isinstance(obj, Document):
+        return can_view_register(standing)
+    return can_view_structure(standing)
+
+
+def must_use_two_factor(user) -> bool:
+    """Two-factor authentication is required of anyone who is a Proper Officer today."""
+    if not user.is_authenticated:
+        return False
+    return Role.objects.current().filter(user=user, kind=RoleKind.PROPER_OFFICER).exists()
+
+
+def proper_officer_for(council: Council, on: date | None = None) -> User | None:
+    """R3/R4: whom councillors' requests go to on a day: the Proper Officer, or the acting one
+    while their dates cover the day."""
+    role = (
+        Role.objects.current(on)
+        .filter(council=council, kind=RoleKind.PROPER_OFFICER)
+        .select_related("user")
+        .order_by("acting", "starts_on")
+        .first()
+    )
+    return role.user if role else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookups: scoped to the standing's council before fetching; "not here" and "not yours" alike 404.
+# ---------------------------------------------------------------------------------------------
+
+# How each kind of object reaches its council.
+COUNCIL_PATH = {
+    Committee: "council",
+    Seat: "committee__council",
+    Document: "council",
+    Role: "council",
+}
+
+
+def get_in_council(standing: Standing, model, pk: int, *, select_related=()):
+    """Fetch an object of the standing's council, or 404."""
+    from .models import GroupMembership, PoliticalGroup
+
+    paths = {**COUNCIL_PATH, PoliticalGroup: "council", GroupMembership: "group__council"}
+    qs = model.objects.filter(**{paths[model]: standing.council})
+    if select_related:
+        qs = qs.select_related(*select_related)
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_person_for_user(standing: Standing, user_id: int) -> User:
+    """A person who holds (or held, or will hold) a role in the standing's council, or 404."""
+    people = User.objects.filter(roles__council=standing.council).distinct()
+    return get_object_or_404(people, pk=user_id)

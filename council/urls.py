@@ -1,0 +1,18 @@
+"""The project's URLs. Site-wide pages first; then everything of one council under
+/<council-slug>/, last, so that a council's slug can never hide a site-wide page."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("two-factor-required/", views.two_factor_required, name="two_factor_required"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("<slug:council_slug>/", include("council.council_urls")),
+]

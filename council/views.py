@@ -1,0 +1,746 @@
+"""Views for the council's structure. Thin: look up through the policy, call one service,
+redirect after POST or render."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import forms, policy, services
+from .history import timeline
+from .models import (
+    Committee,
+    Council,
+    Document,
+    GroupMembership,
+    Notification,
+    PoliticalGroup,
+    Role,
+    Seat,
+)
+
+MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
+
+
+def council_page(predicate=None):
+    """Decorate a view of one council's pages: the person must be signed in, hold a current role
+    in the council (else 404) and, if given, satisfy the policy predicate (else 403). The view
+    receives the standing in place of the council's slug."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, council_slug, *args, **kwargs):
+            standing = policy.get_standing_for_request(request, council_slug)
+            if predicate is not None and not predicate(standing):
+                raise PermissionDenied
+            request.standing = standing
+            return view(request, standing, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def form_page(request, standing, form, *, title, submit, back=None, intro="", multipart=False):
+    return render(
+        request,
+        "council/form_page.html",
+        {
+            "standing": standing,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back": back,
+            "intro": intro,
+            "multipart": multipart,
+        },
+    )
+
+
+def run_service(form, action):
+    """Call a service; a ValidationError becomes form errors. Returns the result, or None."""
+    try:
+        return action()
+    except ValidationError as error:
+        forms.apply_service_error(form, error)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Site-wide pages
+# ---------------------------------------------------------------------------------------------
+
+
+def home(request):
+    """Signed in: the councils where the person has a role (straight there if only one).
+    Otherwise: the councils on this portal, for the public."""
+    if request.user.is_authenticated:
+        councils = policy.councils_for_user(request.user)
+        if len(councils) == 1 and not request.GET.get("choose"):
+            return redirect("council:home", councils[0].slug)
+        ended = (
+            Role.objects.filter(user=request.user, ends_on__lt=timezone.localdate())
+            .select_related("council")
+            .order_by("-ends_on")[:5]
+            if not councils
+            else []
+        )
+        return render(request, "home_signed_in.html", {"councils": councils, "ended": ended})
+    return render(request, "home_public.html", {"councils": Council.objects.all()[:MAX_LIST]})
+
+
+def healthz(request):
+    """200 with the state of the database (and of Redis where configured), as JSON."""
+    state = {"database": "ok"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        state["database"] = "error"
+        status = 503
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+            ).ping()
+            state["redis"] = "ok"
+        except Exception:
+            # The portal works without the broker (notifications wait), so this is not a 503.
+            state["redis"] = "error"
+    return HttpResponse(json.dumps(state), status=status, content_type="application/json")
+
+
+@login_required
+def two_factor_required(request):
+    return render(request, "two_factor_required.html")
+
+
+@login_required
+def notification_list(request):
+    notifications = request.user.notifications.select_related("council").order_by(
+        "-created_at", "-id"
+    )[:MAX_LIST]
+    return render(request, "notifications.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(notification=notification)
+    return redirect(notification.link or "notifications")
+
+
+# ---------------------------------------------------------------------------------------------
+# A council's home and settings
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_council_home)
+def council_home(request, standing):
+    today = timezone.localdate()
+    context = {"standing": standing, "today": today}
+    if standing.seats:
+        context["committees"] = sorted({s.committee for s in standing.seats}, key=str)
+    if policy.can_manage_people(standing):
+        context["ending_roles"] = (
+            Role.objects.filter(
+                council=standing.council,
+                ends_on__gte=today,
+                ends_on__lte=today + timedelta(days=services.ROLE_WARNING_DAYS),
+            )
+            .select_related("user")
+            .order_by("ends_on")[:50]
+        )
+    context["proper_officer"] = policy.proper_officer_for(standing.council)
+    return render(request, "council/home.html", context)
+
+
+@council_page(policy.can_edit_council_settings)
+def council_settings(request, standing):
+    council = standing.council
+    form = forms.CouncilForm(request.POST or None, instance=council)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, lambda: services.council_update(council=form.instance, acting_user=request.user)
+        ):
+            messages.success(request, "The council's details are saved.")
+            return redirect("council:home", council.slug)
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Council details",
+        submit="Save details",
+        back=reverse("council:home", args=[council.slug]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# People and roles
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_manage_people)
+def people(request, standing):
+    today = timezone.localdate()
+    roles = (
+        Role.objects.filter(council=standing.council)
+        .select_related("user")
+        .order_by("user__name", "kind", "-starts_on")[:MAX_LIST]
+    )
+    return render(
+        request, "council/people.html", {"standing": standing, "roles": roles, "today": today}
+    )
+
+
+@council_page(policy.can_manage_people)
+def person_invite(request, standing):
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = run_service(
+            form,
+            lambda: services.person_invite(
+                council=standing.council,
+                email=data["email"],
+                name=data["name"],
+                kind=data["kind"],
+                acting=data["acting"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        )
+        if role:
+            messages.success(
+                request,
+                f"{role.user} is added as {role.title}. "
+                "If they are new here, we have emailed them an invitation.",
+            )
+            return redirect("council:person_detail", standing.council.slug, role.user_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Add a person",
+        submit="Add and send invitation",
+        back=reverse("council:people", args=[standing.council.slug]),
+        intro="They get an email with a link to set their password. If they already use the "
+        "portal for another council, they get the new role straight away.",
+    )
+
+
+@council_page(policy.can_manage_people)
+def person_detail(request, standing, user_id):
+    person = policy.get_person_for_user(standing, user_id)
+    roles = Role.objects.filter(council=standing.council, user=person).order_by("-starts_on")
+    seats = (
+        Seat.objects.filter(committee__council=standing.council, user=person)
+        .select_related("committee")
+        .order_by("-starts_on")
+    )
+    memberships = (
+        GroupMembership.objects.filter(group__council=standing.council, user=person)
+        .select_related("group")
+        .order_by("-starts_on")
+    )
+    return render(
+        request,
+        "council/person_detail.html",
+        {
+            "standing": standing,
+            "person": person,
+            "roles": roles,
+            "seats": seats,
+            "memberships": memberships,
+            "today": timezone.localdate(),
+            "invitation_pending": not person.has_usable_password(),
+        },
+    )
+
+
+@council_page(policy.can_manage_people)
+@require_POST
+def invitation_resend(request, standing, user_id):
+    person = policy.get_person_for_user(standing, user_id)
+    try:
+        services.invitation_send(user=person, council=standing.council, acting_user=request.user)
+        messages.success(request, f"We have emailed a new invitation to {person.email}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("council:person_detail", standing.council.slug, person.pk)
+
+
+@council_page(policy.can_manage_people)
+def role_add(request, standing, user_id):
+    person = policy.get_person_for_user(standing, user_id)
+    form = forms.RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = run_service(
+            form,
+            lambda: services.role_create(
+                council=standing.council,
+                user=person,
+                kind=data["kind"],
+                acting=data["acting"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        )
+        if role:
+            messages.success(request, f"{person} is now {role.title}.")
+            return redirect("council:person_detail", standing.council.slug, person.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Add a role for {person}",
+        submit="Add role",
+        back=reverse("council:person_detail", args=[standing.council.slug, person.pk]),
+    )
+
+
+@council_page(policy.can_manage_people)
+def role_edit(request, standing, role_id):
+    role = policy.get_in_council(standing, Role, role_id, select_related=["user"])
+    form = forms.RoleDatesForm(
+        request.POST or None, initial={"starts_on": role.starts_on, "ends_on": role.ends_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form,
+            lambda: services.role_change_dates(
+                role=role,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(request, f"The dates of {role.user}'s role are saved.")
+            return redirect("council:person_detail", standing.council.slug, role.user_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Change the dates: {role.user}, {role.title}",
+        submit="Save dates",
+        back=reverse("council:person_detail", args=[standing.council.slug, role.user_id]),
+        intro="Their access follows these dates: it ends by itself after the last day.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Committees and seats
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_structure)
+def committees(request, standing):
+    today = timezone.localdate()
+    items = standing.council.committees.prefetch_related(
+        Prefetch(
+            "seats",
+            queryset=Seat.objects.current(today).select_related("user").order_by("position"),
+            to_attr="current_seats",
+        )
+    ).order_by("kind", "name")[:MAX_LIST]
+    return render(request, "council/committees.html", {"standing": standing, "committees": items})
+
+
+@council_page(policy.can_manage_structure)
+def committee_new(request, standing):
+    return _committee_form(request, standing, Committee(council=standing.council))
+
+
+@council_page(policy.can_manage_structure)
+def committee_edit(request, standing, pk):
+    return _committee_form(request, standing, policy.get_in_council(standing, Committee, pk))
+
+
+def _committee_form(request, standing, committee):
+    form = forms.CommitteeForm(request.POST or None, instance=committee, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.committee_save(committee=form.instance, acting_user=request.user)
+        )
+        if saved:
+            messages.success(request, f"{saved} is saved.")
+            return redirect("council:committee_detail", standing.council.slug, saved.pk)
+    title = f"Change {committee}" if committee.pk else "Add a committee"
+    return form_page(
+        request,
+        standing,
+        form,
+        title=title,
+        submit="Save committee",
+        back=reverse("council:committees", args=[standing.council.slug]),
+    )
+
+
+@council_page(policy.can_view_structure)
+def committee_detail(request, standing, pk):
+    committee = policy.get_in_council(standing, Committee, pk, select_related=["parent"])
+    seats = committee.seats.select_related("user").order_by("-starts_on")[:MAX_LIST]
+    return render(
+        request,
+        "council/committee_detail.html",
+        {
+            "standing": standing,
+            "committee": committee,
+            "seats": seats,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@council_page(policy.can_manage_structure)
+def seat_add(request, standing, pk):
+    committee = policy.get_in_council(standing, Committee, pk)
+    form = forms.SeatForm(request.POST or None, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form,
+            lambda: services.seat_create(
+                committee=committee,
+                user=data["user"],
+                position=data["position"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(request, f"{data['user']} now has a seat on {committee}.")
+            return redirect("council:committee_detail", standing.council.slug, committee.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Add a seat on {committee}",
+        submit="Add seat",
+        back=reverse("council:committee_detail", args=[standing.council.slug, committee.pk]),
+    )
+
+
+@council_page(policy.can_manage_structure)
+def seat_end(request, standing, pk):
+    seat = policy.get_in_council(standing, Seat, pk, select_related=["user", "committee"])
+    form = forms.EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.seat_end(
+                seat=seat, ends_on=form.cleaned_data["ends_on"], acting_user=request.user
+            ),
+        ):
+            messages.success(request, f"{seat.user}'s seat on {seat.committee} is ended.")
+            return redirect("council:committee_detail", standing.council.slug, seat.committee_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"End {seat.user}'s seat on {seat.committee}",
+        submit="End seat",
+        back=reverse("council:committee_detail", args=[standing.council.slug, seat.committee_id]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Political groups
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_structure)
+def groups(request, standing):
+    today = timezone.localdate()
+    items = standing.council.political_groups.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.current(today).select_related("user"),
+            to_attr="current_memberships",
+        )
+    )[:MAX_LIST]
+    return render(request, "council/groups.html", {"standing": standing, "groups": items})
+
+
+@council_page(policy.can_manage_structure)
+def group_new(request, standing):
+    return _group_form(request, standing, PoliticalGroup(council=standing.council))
+
+
+@council_page(policy.can_manage_structure)
+def group_edit(request, standing, pk):
+    return _group_form(request, standing, policy.get_in_council(standing, PoliticalGroup, pk))
+
+
+def _group_form(request, standing, group):
+    form = forms.GroupForm(request.POST or None, instance=group, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.group_save(group=form.instance, acting_user=request.user)
+        )
+        if saved:
+            messages.success(request, f"{saved} is saved.")
+            return redirect("council:group_detail", standing.council.slug, saved.pk)
+    title = f"Rename {group}" if group.pk else "Add a political group"
+    return form_page(
+        request,
+        standing,
+        form,
+        title=title,
+        submit="Save group",
+        back=reverse("council:groups", args=[standing.council.slug]),
+    )
+
+
+@council_page(policy.can_view_structure)
+def group_detail(request, standing, pk):
+    group = policy.get_in_council(standing, PoliticalGroup, pk)
+    memberships = group.memberships.select_related("user").order_by("-starts_on")[:MAX_LIST]
+    return render(
+        request,
+        "council/group_detail.html",
+        {
+            "standing": standing,
+            "group": group,
+            "memberships": memberships,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@council_page(policy.can_manage_structure)
+def membership_add(request, standing, pk):
+    group = policy.get_in_council(standing, PoliticalGroup, pk)
+    form = forms.MembershipForm(request.POST or None, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form,
+            lambda: services.membership_create(
+                group=group,
+                user=data["user"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(request, f"{data['user']} is now in {group}.")
+            return redirect("council:group_detail", standing.council.slug, group.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Add a member to {group}",
+        submit="Add member",
+        back=reverse("council:group_detail", args=[standing.council.slug, group.pk]),
+    )
+
+
+@council_page(policy.can_manage_structure)
+def membership_end(request, standing, pk):
+    membership = policy.get_in_council(
+        standing, GroupMembership, pk, select_related=["user", "group"]
+    )
+    form = forms.EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.membership_end(
+                membership=membership,
+                ends_on=form.cleaned_data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(
+                request, f"{membership.user}'s membership of {membership.group} is ended."
+            )
+            return redirect("council:group_detail", standing.council.slug, membership.group_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"End {membership.user}'s membership of {membership.group}",
+        submit="End membership",
+        back=reverse("council:group_detail", args=[standing.council.slug, membership.group_id]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The document register
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_register)
+def documents(request, standing):
+    items = (
+        Document.objects.for_council(standing.council)
+        .select_related("committee")
+        .order_by("-updated_at", "-id")[:MAX_LIST]
+    )
+    return render(request, "council/documents.html", {"standing": standing, "documents": items})
+
+
+@council_page(policy.can_manage_documents)
+def document_new(request, standing):
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = run_service(
+            form,
+            lambda: services.document_create(
+                council=standing.council,
+                title=data["title"],
+                description=data["description"],
+                classification=data["classification"],
+                committee=data["committee"],
+                file=data["file"],
+                acting_user=request.user,
+            ),
+        )
+        if document:
+            messages.success(request, f"{document} is added to the register.")
+            return redirect("council:document_detail", standing.council.slug, document.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Add a document",
+        submit="Upload document",
+        back=reverse("council:documents", args=[standing.council.slug]),
+        multipart=True,
+    )
+
+
+@council_page(policy.can_view_register)
+def document_detail(request, standing, pk):
+    document = policy.get_in_council(
+        standing, Document, pk, select_related=["committee", "uploaded_by"]
+    )
+    return render(
+        request,
+        "council/document_detail.html",
+        {
+            "standing": standing,
+            "document": document,
+            "can_download": policy.can_download_document(standing, document),
+        },
+    )
+
+
+@council_page(policy.can_manage_documents)
+def document_edit(request, standing, pk):
+    document = policy.get_in_council(standing, Document, pk)
+    form = forms.DocumentEditForm(request.POST or None, instance=document, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, lambda: services.document_update(document=form.instance, acting_user=request.user)
+        ):
+            messages.success(request, f"{document} is saved.")
+            return redirect("council:document_detail", standing.council.slug, document.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Change {document}",
+        submit="Save changes",
+        back=reverse("council:document_detail", args=[standing.council.slug, pk]),
+    )
+
+
+@council_page(policy.can_manage_documents)
+def document_replace(request, standing, pk):
+    document = policy.get_in_council(standing, Document, pk)
+    form = forms.DocumentReplaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.document_replace_file(
+                document=document, file=form.cleaned_data["file"], acting_user=request.user
+            ),
+        ):
+            messages.success(request, f"The file of {document} is replaced.")
+            return redirect("council:document_detail", standing.council.slug, document.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Replace the file of {document}",
+        submit="Upload new file",
+        multipart=True,
+        back=reverse("council:document_detail", args=[standing.council.slug, pk]),
+        intro="The old file stays in the document's history.",
+    )
+
+
+@council_page(policy.can_view_register)
+def document_download(request, standing, pk):
+    document = policy.get_in_council(standing, Document, pk)
+    if not policy.can_download_document(standing, document):
+        raise PermissionDenied
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# History (R27)
+# ---------------------------------------------------------------------------------------------
+
+HISTORY_KINDS = {
+    "role": Role,
+    "committee": Committee,
+    "seat": Seat,
+    "group": PoliticalGroup,
+    "membership": GroupMembership,
+    "document": Document,
+}
+
+
+@council_page(policy.can_view_council_home)
+def history(request, standing, kind, pk):
+    if kind == "council":
+        obj = standing.council if standing.council.pk == pk else None
+    elif kind == "person":
+        obj = policy.get_person_for_user(standing, pk)
+    elif kind in HISTORY_KINDS:
+        obj = policy.get_in_council(standing, HISTORY_KINDS[kind], pk)
+    else:
+        obj = None
+    if obj is None:
+        from django.http import Http404
+
+        raise Http404("No such record.")
+    if not policy.can_view_history(standing, obj):
+        raise PermissionDenied
+    return render(
+        request,
+        "council/history.html",
+        {"standing": standing, "object": obj, "entries": timeline(obj)},
+    )

@@ -1,0 +1,1 @@
+"""Models for the protocol app: built in a later issue."""
