@@ -39,3 +39,10 @@ def client_for(cast):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast has ten people; hashing their passwords at production strength would take most of
+    each test's time. Production keeps Django's default hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

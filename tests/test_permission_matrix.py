@@ -1,0 +1,257 @@
+"""The permission matrix: every URL of the project, for every member of the cast, with the answer
+each must get. A URL added without a row here fails `test_every_url_is_in_the_matrix`.
+
+Answers: 200 the page; 302 a redirect (anonymous → sign in, or an action done); 403 a page of
+your own council that your role does not allow; 404 a council, or an object, that is not yours
+(the same answer as one that does not exist); 405 a GET on an action that needs POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from council.models import Notification
+from tests.conftest import ROLES
+
+COUNCILLORS = {"chair", "vice_chair", "councillor", "councillor2", "personnel"}
+OFFICERS = {"clerk", "rfo", "officer"}
+MEMBERS = COUNCILLORS | OFFICERS
+SIGNED_IN = set(ROLES) - {"anonymous"}
+
+
+def council_page(allowed: set[str]) -> dict[str, int]:
+    """A page of one council: sign in first; nobody outside the council learns it exists (404);
+    members whose role does not allow it are told so (403)."""
+    answers = {"anonymous": 302, "former": 404, "other_council": 404}
+    for role in MEMBERS:
+        answers[role] = 200 if role in allowed else 403
+    return answers
+
+
+def council_action(allowed: set[str]) -> dict[str, int]:
+    """A POST action of one council: allowed members are redirected back after it."""
+    return {role: 302 if status == 200 else status for role, status in council_page(allowed).items()}
+
+
+def signed_in_page() -> dict[str, int]:
+    return {role: (302 if role == "anonymous" else 200) for role in ROLES}
+
+
+@dataclass
+class Row:
+    kwargs: Callable[[object], dict]
+    answers: dict[str, int]
+    method: str = "get"
+
+
+def council_kwargs(**extra: Callable[[object], object]) -> Callable[[object], dict]:
+    def build(cast) -> dict:
+        return {"council_slug": cast.council.slug, **{k: f(cast) for k, f in extra.items()}}
+
+    return build
+
+
+def no_kwargs(cast) -> dict:
+    return {}
+
+
+CLERK_ONLY = {"clerk"}
+
+MATRIX: dict[str, Row] = {
+    # Site-wide pages.
+    "home": Row(
+        no_kwargs,
+        {
+            **{role: 302 for role in SIGNED_IN},  # one council: straight to it
+            "anonymous": 200,  # the public list of councils
+            "clerk": 200,  # two councils: the chooser
+            "former": 200,  # no council any more: a page that says so
+        },
+    ),
+    "healthz": Row(no_kwargs, {role: 200 for role in ROLES}),
+    "two_factor_required": Row(no_kwargs, signed_in_page()),
+    "notifications": Row(no_kwargs, signed_in_page()),
+    "notification_open": Row(
+        lambda cast: {"pk": Notification.objects.get(key="matrix:councillor").pk},
+        {
+            **{role: 404 for role in SIGNED_IN},  # somebody else's notification
+            "anonymous": 302,
+            "councillor": 302,  # their own: marked read, then on to its link
+        },
+        method="post",
+    ),
+    # A council's home and settings.
+    "council:home": Row(council_kwargs(), council_page(MEMBERS)),
+    "council:settings": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    # People and roles: the Proper Officer's (R3).
+    "council:people": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "council:person_invite": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "council:person_detail": Row(
+        council_kwargs(user_id=lambda c: c.councillor.pk), council_page(CLERK_ONLY)
+    ),
+    "council:invitation_resend": Row(
+        council_kwargs(user_id=lambda c: c.councillor.pk),
+        council_action(CLERK_ONLY),
+        method="post",
+    ),
+    "council:role_add": Row(
+        council_kwargs(user_id=lambda c: c.councillor.pk), council_page(CLERK_ONLY)
+    ),
+    "council:role_edit": Row(
+        council_kwargs(role_id=lambda c: c.councillor.roles.get().pk), council_page(CLERK_ONLY)
+    ),
+    # Committees, seats and groups: all councillors and officers see them; the clerk keeps them.
+    "council:committees": Row(council_kwargs(), council_page(MEMBERS)),
+    "council:committee_new": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "council:committee_detail": Row(
+        council_kwargs(pk=lambda c: c.planning.pk), council_page(MEMBERS)
+    ),
+    "council:committee_edit": Row(
+        council_kwargs(pk=lambda c: c.planning.pk), council_page(CLERK_ONLY)
+    ),
+    "council:seat_add": Row(council_kwargs(pk=lambda c: c.planning.pk), council_page(CLERK_ONLY)),
+    "council:seat_end": Row(
+        council_kwargs(pk=lambda c: c.planning.seats.first().pk), council_page(CLERK_ONLY)
+    ),
+    "council:groups": Row(council_kwargs(), council_page(MEMBERS)),
+    "council:group_new": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "council:group_detail": Row(
+        council_kwargs(pk=lambda c: c.council.political_groups.first().pk), council_page(MEMBERS)
+    ),
+    "council:group_edit": Row(
+        council_kwargs(pk=lambda c: c.council.political_groups.first().pk),
+        council_page(CLERK_ONLY),
+    ),
+    "council:membership_add": Row(
+        council_kwargs(pk=lambda c: c.council.political_groups.first().pk),
+        council_page(CLERK_ONLY),
+    ),
+    "council:membership_end": Row(
+        council_kwargs(pk=lambda c: c.council.political_groups.first().memberships.first().pk),
+        council_page(CLERK_ONLY),
+    ),
+    # The document register: titles for councillors and officers, upkeep for officers.
+    "council:documents": Row(council_kwargs(), council_page(MEMBERS)),
+    "council:document_new": Row(council_kwargs(), council_page(OFFICERS)),
+    "council:document_detail": Row(
+        council_kwargs(pk=lambda c: c.committee_document.pk), council_page(MEMBERS)
+    ),
+    "council:document_edit": Row(
+        council_kwargs(pk=lambda c: c.committee_document.pk), council_page(OFFICERS)
+    ),
+    "council:document_replace": Row(
+        council_kwargs(pk=lambda c: c.committee_document.pk), council_page(OFFICERS)
+    ),
+    # A committee document's content: officers only; councillors ask for it (R5–R8).
+    "council:document_download": Row(
+        council_kwargs(pk=lambda c: c.committee_document.pk), council_page(OFFICERS)
+    ),
+    # History (R27): a role's history is for those who manage people.
+    "council:history": Row(
+        council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
+        council_page(CLERK_ONLY),
+    ),
+}
+
+# Further checks of URLs whose answer depends on the object, beside the one row above.
+EXTRA: list[tuple[str, Row]] = [
+    # A public document's content is open to every member.
+    (
+        "council:document_download",
+        Row(council_kwargs(pk=lambda c: c.public_document.pk), council_page(MEMBERS)),
+    ),
+    # A document's history is for everyone who can see the register.
+    (
+        "council:history",
+        Row(
+            council_kwargs(kind=lambda c: "document", pk=lambda c: c.public_document.pk),
+            council_page(MEMBERS),
+        ),
+    ),
+    # Another council's object through this council's address: 404 even for the clerk of both.
+    (
+        "council:committee_detail",
+        Row(
+            council_kwargs(pk=lambda c: c.other.committees.get().pk),
+            {**council_page(set()), **{role: 404 for role in MEMBERS}},
+        ),
+    ),
+    (
+        "council:person_detail",
+        Row(
+            council_kwargs(user_id=lambda c: c.other_council.pk),
+            {**council_page(set()), **{role: (404 if role == "clerk" else 403) for role in MEMBERS}},
+        ),
+    ),
+]
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project's own apps (not the admin's or allauth's)."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                module = getattr(p.urlconf_module, "__name__", "")
+                if p.namespace == "admin" or module.startswith("allauth"):
+                    continue
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert project_url_names() - set(MATRIX) == set()
+    assert set(MATRIX) - project_url_names() == set()
+
+
+@pytest.fixture
+def matrix_data(cast):
+    from council import services
+
+    services.notification_create(
+        user=cast.councillor,
+        council=cast.council,
+        key="matrix:councillor",
+        kind="test",
+        subject="A notice for the councillor",
+        body="Body",
+        link=reverse("council:home", args=[cast.council.slug]),
+    )
+    return cast
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, matrix_data, client_for):
+    cast = matrix_data
+    client = client_for(role)
+    wrong = []
+    for name, row in [*MATRIX.items(), *EXTRA]:
+        url = reverse(name, kwargs=row.kwargs(cast))
+        response = getattr(client, row.method)(url)
+        if response.status_code != row.answers[role]:
+            wrong.append(f"{row.method.upper()} {url}: {response.status_code}, "
+                         f"expected {row.answers[role]}")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
+
+
+def test_anonymous_is_sent_to_sign_in_with_the_page_to_return_to(cast, client_for):
+    url = reverse("council:people", args=[cast.council.slug])
+    response = client_for("anonymous").get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=" in response["Location"]
+
+
+def test_refused_page_says_why_without_showing_the_content(cast, client_for):
+    response = client_for("councillor").get(reverse("council:people", args=[cast.council.slug]))
+    assert response.status_code == 403
+    assert b"councillor@example.org" not in response.content
