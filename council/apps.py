@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
 
+def confirm_email_on_password_set(sender, request, user, **kwargs):
+    """allauth tells us when someone sets a password from an emailed link; for an invited person
+    that proves the address is theirs (the rule itself lives in the service)."""
+    from . import services
+
+    services.email_confirm_after_password_set(user=user)
+
+
 class CouncilConfig(AppConfig):
     name = "council"
     verbose_name = "Council structure"
@@ -8,11 +16,4 @@ class CouncilConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
 
-        from . import services
-
-        # allauth tells us when someone sets a password from an emailed link; for an invited
-        # person that proves the address is theirs (the rule itself lives in the service).
-        def on_password_reset(sender, request, user, **kwargs):
-            services.email_confirm_after_password_set(user=user)
-
-        password_reset.connect(on_password_reset, dispatch_uid="council-confirm-email")
+        password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")

@@ -223,6 +223,8 @@ else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
     )
+    # The folder for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend.
+    EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 
 # Celery. With no REDIS_URL tasks run in-process (eager), so the embedded demo needs no services.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -46,3 +46,19 @@ def fast_password_hashing(settings):
     """The cast has ten people; hashing their passwords at production strength would take most of
     each test's time. Production keeps Django's default hashers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Tasks run in-process in every test except those marked `services`, which talk to the real
+    broker and worker. CI's second run sets REDIS_URL, and without this the other tests' emails
+    would wait in Redis for a worker that is not there."""
+    from council.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved

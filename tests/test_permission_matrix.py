@@ -34,7 +34,9 @@ def council_page(allowed: set[str]) -> dict[str, int]:
 
 def council_action(allowed: set[str]) -> dict[str, int]:
     """A POST action of one council: allowed members are redirected back after it."""
-    return {role: 302 if status == 200 else status for role, status in council_page(allowed).items()}
+    return {
+        role: 302 if status == 200 else status for role, status in council_page(allowed).items()
+    }
 
 
 def signed_in_page() -> dict[str, int]:
@@ -184,7 +186,10 @@ EXTRA: list[tuple[str, Row]] = [
         "council:person_detail",
         Row(
             council_kwargs(user_id=lambda c: c.other_council.pk),
-            {**council_page(set()), **{role: (404 if role == "clerk" else 403) for role in MEMBERS}},
+            {
+                **council_page(set()),
+                **{role: (404 if role == "clerk" else 403) for role in MEMBERS},
+            },
         ),
     ),
 ]
@@ -238,8 +243,9 @@ def test_permission_matrix(role, matrix_data, client_for):
         url = reverse(name, kwargs=row.kwargs(cast))
         response = getattr(client, row.method)(url)
         if response.status_code != row.answers[role]:
-            wrong.append(f"{row.method.upper()} {url}: {response.status_code}, "
-                         f"expected {row.answers[role]}")
+            wrong.append(
+                f"{row.method.upper()} {url}: {response.status_code}, expected {row.answers[role]}"
+            )
     assert wrong == [], f"{role}:\n" + "\n".join(wrong)
 
 

@@ -4,8 +4,8 @@ import typing
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse

@@ -1,0 +1,129 @@
+"""Deployment: the settings with production values pass `check --deploy`, refuse to start when
+misconfigured, the migrations match the models, and docker-compose.yml is a valid compose file of
+the production shape (DESIGN §6)."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from ruamel.yaml import YAML  # check-jsonschema's own YAML parser
+
+MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+COMPOSE_FILE = settings.BASE_DIR / "docker-compose.yml"
+
+# What council/testing.py puts in os.environ for the test run only, and anything else that would
+# loosen the production defaults: none of it may leak into the "production" subprocesses.
+NOT_PRODUCTION = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "STATIC_MANIFEST",
+    "EMAIL_BACKEND",
+    "EMAIL_FILE_PATH",
+    "PRIVATE_STORAGE_ROOT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CSRF_TRUSTED_ORIGINS",
+}
+
+
+def production_env(**values: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in NOT_PRODUCTION and not key.startswith("SECURE_")
+    }
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.org",
+        DJANGO_SETTINGS_MODULE="council.settings",
+    )
+    env.update(values)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MANAGE, *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_values():
+    env = production_env()
+    assert len(env["SECRET_KEY"]) >= 50
+    for key in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "STATIC_MANIFEST"):
+        assert key not in env
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in result.stdout, output
+    assert "WARNING" not in output.upper(), output
+
+
+def test_the_settings_refuse_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_boolean_is_refused_rather_than_guessed():
+    result = manage("check", env=production_env(DEBUG="maybe"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG must be true or false, not 'maybe'." in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    # Exits (SystemExit 1) when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_docker_compose_is_a_valid_compose_file():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(COMPOSE_FILE),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docker_compose_has_the_production_shape():
+    services = YAML(typ="safe").load(COMPOSE_FILE.read_text())["services"]
+    assert {"web", "worker", "beat", "db", "redis"} <= set(services)
+    for name in ("web", "worker", "beat", "db", "redis"):
+        assert services[name]["healthcheck"]["test"], f"{name} has no healthcheck"
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "gunicorn council.wsgi:application" in services["web"]["command"][-1]
+    assert "celery -A council worker" in " ".join(services["worker"]["command"])
+    assert "celery -A council beat" in " ".join(services["beat"]["command"])
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["depends_on"]["db"]["condition"] == "service_healthy"
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+        env = service["environment"]
+        assert env["DEBUG"] == "false"
+        assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")  # no default key, ever
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["PRIVATE_STORAGE_ROOT"] == "/data/private"
