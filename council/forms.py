@@ -16,6 +16,27 @@ class PortalFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+class PlainMessages:
+    """Required-field errors that say which field, in the GOV.UK way: "Enter full name",
+    "Choose a role", rather than "This field is required." three times over."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "a value").lower()
+            if isinstance(field, forms.FileField):
+                message = "Choose a file to upload"
+            elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                message = f"Choose {label}"
+            elif isinstance(field, forms.DateField):
+                message = f"Enter the date: {label}"
+            else:
+                message = f"Enter {label}"
+            field.error_messages["required"] = message
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = f"Enter a real date for {label}"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -33,7 +54,7 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class DatedForm(forms.Form):
+class DatedForm(PlainMessages, forms.Form):
     starts_on = forms.DateField(label="Starts on", widget=DateInput(), initial=timezone.localdate)
     ends_on = forms.DateField(
         label="Ends on",
@@ -75,7 +96,7 @@ class RoleDatesForm(DatedForm):
     pass
 
 
-class CommitteeForm(forms.ModelForm):
+class CommitteeForm(PlainMessages, forms.ModelForm):
     class Meta:
         model = Committee
         fields = ["name", "kind", "parent", "functions"]
@@ -100,7 +121,7 @@ class SeatForm(DatedForm):
         self.fields["user"].queryset = people_of(council)
 
 
-class EndForm(forms.Form):
+class EndForm(PlainMessages, forms.Form):
     ends_on = forms.DateField(
         label="Last day",
         widget=DateInput(),
@@ -109,7 +130,7 @@ class EndForm(forms.Form):
     )
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(PlainMessages, forms.ModelForm):
     class Meta:
         model = PoliticalGroup
         fields = ["name"]
@@ -137,7 +158,7 @@ def people_of(council: Council, kind: str | None = None):
     return User.objects.filter(id__in=roles.values("user_id")).order_by("name")
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(PlainMessages, forms.ModelForm):
     file = forms.FileField(
         label="File",
         help_text="PDF, Word, Excel, OpenDocument, image, text or CSV.",
@@ -162,11 +183,11 @@ class DocumentEditForm(DocumentForm):
     file = None
 
 
-class DocumentReplaceForm(forms.Form):
+class DocumentReplaceForm(PlainMessages, forms.Form):
     file = DocumentForm.base_fields["file"]
 
 
-class CouncilForm(forms.ModelForm):
+class CouncilForm(PlainMessages, forms.ModelForm):
     class Meta:
         model = Council
         fields = [

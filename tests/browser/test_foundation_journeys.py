@@ -97,7 +97,11 @@ def test_clerk_invites_a_new_councillor_who_sets_a_password_and_signs_in(
     page.get_by_role("button", name="Add and send invitation").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_visible()
-    expect(summary.get_by_role("link", name="This field is required.")).to_have_count(3)
+    # Each error names its field and links to it.
+    for message in ("Enter full name", "Enter email address", "Enter the date: starts on"):
+        expect(summary.get_by_role("link", name=message)).to_be_visible()
+    summary.get_by_role("link", name="Enter full name").click()
+    expect(page.get_by_label("Full name")).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Error: Add a person"))
     assert_accessible(page)
 
