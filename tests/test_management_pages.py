@@ -367,3 +367,18 @@ def test_council_settings_validate_the_response_time(cast, client_for):
         },
     )
     assert "Enter a number of working days from 1 to 60." in errors_of(response)
+
+
+def test_repeated_failed_sign_ins_are_rate_limited(cast, client):
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": "councillor@example.org", "password": "wrong"}
+        )
+        assert b"not correct" in response.content
+    # The sixth try is refused even with the right password, with a message that says why.
+    response = client.post(
+        reverse("account_login"),
+        {"login": "councillor@example.org", "password": "wickham-demo-2026"},
+    )
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session

@@ -174,6 +174,14 @@ EXTRA: list[tuple[str, Row]] = [
             council_page(MEMBERS),
         ),
     ),
+    # The council's own details' history is for the Proper Officer, who keeps them.
+    (
+        "council:history",
+        Row(
+            council_kwargs(kind=lambda c: "council", pk=lambda c: c.council.pk),
+            council_page(CLERK_ONLY),
+        ),
+    ),
     # Another council's object through this council's address: 404 even for the clerk of both.
     (
         "council:committee_detail",
