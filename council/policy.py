@@ -203,6 +203,17 @@ def can_download_document(standing: Standing, document: Document) -> bool:
     return False
 
 
+def can_edit_protocol(standing: Standing) -> bool:
+    """R24: the Proper Officer drafts protocol versions and records their adoption; nobody else
+    edits."""
+    return standing.is_proper_officer
+
+
+def can_acknowledge_protocol(standing: Standing) -> bool:
+    """R26: councillors and officers acknowledge the adopted protocol."""
+    return standing.is_councillor_or_officer
+
+
 def can_assign_work(standing: Standing) -> bool:
     """R3: only the Proper Officer (or whoever acts as such today, R4) gives work to staff;
     councillors' requests and instructions go to the Proper Officer."""

@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "council.tasks.deliver_pending_notifications",
         "schedule": timedelta(minutes=2),
     },
+    "protocol-review-reminders": {
+        # R25: 90, 30 and 7 days before the review date, then weekly; each once (outbox keys).
+        "task": "protocol.tasks.send_review_reminders",
+        "schedule": timedelta(hours=6),
+    },
     "warn-roles-ending": {
         "task": "council.tasks.warn_roles_ending",
         "schedule": timedelta(hours=6),

@@ -14,5 +14,7 @@ urlpatterns = [
     path("two-factor-required/", views.two_factor_required, name="two_factor_required"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    # The project package wires every app's pages under the council's address.
+    path("<slug:council_slug>/protocol/", include("protocol.urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import forms, policy, services
+from . import forms, panels, policy, services
 from .history import timeline
 from .models import (
     Committee,
@@ -53,6 +53,14 @@ def council_page(predicate=None):
         return wrapper
 
     return decorator
+
+
+def posted(request, files=False):
+    """A form's data: bound on POST (even an empty one, so that it shows its errors), unbound on
+    GET. `request.POST or None` would leave an empty POST unbound and silently do nothing."""
+    if request.method != "POST":
+        return (None, None) if files else None
+    return (request.POST, request.FILES) if files else request.POST
 
 
 def form_page(request, standing, form, *, title, submit, back=None, intro="", multipart=False):
@@ -170,13 +178,14 @@ def council_home(request, standing):
             .order_by("ends_on")[:50]
         )
     context["proper_officer"] = policy.proper_officer_for(standing.council)
+    context["panels"] = panels.panels_for(request, standing)
     return render(request, "council/home.html", context)
 
 
 @council_page(policy.can_edit_council_settings)
 def council_settings(request, standing):
     council = standing.council
-    form = forms.CouncilForm(request.POST or None, instance=council)
+    form = forms.CouncilForm(posted(request), instance=council)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, lambda: services.council_update(council=form.instance, acting_user=request.user)
@@ -213,7 +222,7 @@ def people(request, standing):
 
 @council_page(policy.can_manage_people)
 def person_invite(request, standing):
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         role = run_service(
@@ -292,7 +301,7 @@ def invitation_resend(request, standing, user_id):
 @council_page(policy.can_manage_people)
 def role_add(request, standing, user_id):
     person = policy.get_person_for_user(standing, user_id)
-    form = forms.RoleForm(request.POST or None)
+    form = forms.RoleForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         role = run_service(
@@ -324,7 +333,7 @@ def role_add(request, standing, user_id):
 def role_edit(request, standing, role_id):
     role = policy.get_in_council(standing, Role, role_id, select_related=["user"])
     form = forms.RoleDatesForm(
-        request.POST or None, initial={"starts_on": role.starts_on, "ends_on": role.ends_on}
+        posted(request), initial={"starts_on": role.starts_on, "ends_on": role.ends_on}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -379,7 +388,7 @@ def committee_edit(request, standing, pk):
 
 
 def _committee_form(request, standing, committee):
-    form = forms.CommitteeForm(request.POST or None, instance=committee, council=standing.council)
+    form = forms.CommitteeForm(posted(request), instance=committee, council=standing.council)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form, lambda: services.committee_save(committee=form.instance, acting_user=request.user)
@@ -417,7 +426,7 @@ def committee_detail(request, standing, pk):
 @council_page(policy.can_manage_structure)
 def seat_add(request, standing, pk):
     committee = policy.get_in_council(standing, Committee, pk)
-    form = forms.SeatForm(request.POST or None, council=standing.council)
+    form = forms.SeatForm(posted(request), council=standing.council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(
@@ -446,7 +455,7 @@ def seat_add(request, standing, pk):
 @council_page(policy.can_manage_structure)
 def seat_end(request, standing, pk):
     seat = policy.get_in_council(standing, Seat, pk, select_related=["user", "committee"])
-    form = forms.EndForm(request.POST or None)
+    form = forms.EndForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
@@ -495,7 +504,7 @@ def group_edit(request, standing, pk):
 
 
 def _group_form(request, standing, group):
-    form = forms.GroupForm(request.POST or None, instance=group, council=standing.council)
+    form = forms.GroupForm(posted(request), instance=group, council=standing.council)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form, lambda: services.group_save(group=form.instance, acting_user=request.user)
@@ -533,7 +542,7 @@ def group_detail(request, standing, pk):
 @council_page(policy.can_manage_structure)
 def membership_add(request, standing, pk):
     group = policy.get_in_council(standing, PoliticalGroup, pk)
-    form = forms.MembershipForm(request.POST or None, council=standing.council)
+    form = forms.MembershipForm(posted(request), council=standing.council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(
@@ -563,7 +572,7 @@ def membership_end(request, standing, pk):
     membership = policy.get_in_council(
         standing, GroupMembership, pk, select_related=["user", "group"]
     )
-    form = forms.EndForm(request.POST or None)
+    form = forms.EndForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,
@@ -604,7 +613,7 @@ def documents(request, standing):
 
 @council_page(policy.can_manage_documents)
 def document_new(request, standing):
-    form = forms.DocumentForm(request.POST or None, request.FILES or None, council=standing.council)
+    form = forms.DocumentForm(*posted(request, files=True), council=standing.council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         document = run_service(
@@ -652,7 +661,7 @@ def document_detail(request, standing, pk):
 @council_page(policy.can_manage_documents)
 def document_edit(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
-    form = forms.DocumentEditForm(request.POST or None, instance=document, council=standing.council)
+    form = forms.DocumentEditForm(posted(request), instance=document, council=standing.council)
     if request.method == "POST" and form.is_valid():
         if run_service(
             form, lambda: services.document_update(document=form.instance, acting_user=request.user)
@@ -672,7 +681,7 @@ def document_edit(request, standing, pk):
 @council_page(policy.can_manage_documents)
 def document_replace(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
-    form = forms.DocumentReplaceForm(request.POST or None, request.FILES or None)
+    form = forms.DocumentReplaceForm(*posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         if run_service(
             form,

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from council.models import Notification
 from tests.conftest import ROLES
@@ -48,6 +50,7 @@ class Row:
     kwargs: Callable[[object], dict]
     answers: dict[str, int]
     method: str = "get"
+    data: Callable[[object], dict] | None = None
 
 
 def council_kwargs(**extra: Callable[[object], object]) -> Callable[[object], dict]:
@@ -62,6 +65,18 @@ def no_kwargs(cast) -> dict:
 
 
 CLERK_ONLY = {"clerk"}
+PUBLIC = {role: 200 for role in ROLES}
+
+
+def draft_of(cast):
+    return cast.council.protocols.get(status="draft")
+
+
+def expectation_of(cast):
+    from protocol.models import Expectation
+
+    return Expectation.objects.filter(section__version=draft_of(cast)).first()
+
 
 MATRIX: dict[str, Row] = {
     # Site-wide pages.
@@ -152,6 +167,54 @@ MATRIX: dict[str, Row] = {
     "council:document_download": Row(
         council_kwargs(pk=lambda c: c.committee_document.pk), council_page(OFFICERS)
     ),
+    # The protocol's public pages: anyone, signed in or not, of any council (R24).
+    "protocol:current": Row(council_kwargs(), PUBLIC),
+    "protocol:versions": Row(council_kwargs(), PUBLIC),
+    "protocol:version": Row(council_kwargs(number=lambda c: 1), PUBLIC),
+    "protocol:changes": Row(council_kwargs(number=lambda c: 1), PUBLIC),
+    # Drafting and adoption: the Proper Officer only (R24).
+    "protocol:manage": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "protocol:draft_start": Row(council_kwargs(), council_action(CLERK_ONLY), method="post"),
+    "protocol:import": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "protocol:import_confirm": Row(council_kwargs(), council_action(CLERK_ONLY), method="post"),
+    "protocol:draft": Row(council_kwargs(pk=lambda c: draft_of(c).pk), council_page(CLERK_ONLY)),
+    "protocol:section_new": Row(
+        council_kwargs(pk=lambda c: draft_of(c).pk), council_page(CLERK_ONLY)
+    ),
+    "protocol:adopt": Row(council_kwargs(pk=lambda c: draft_of(c).pk), council_page(CLERK_ONLY)),
+    "protocol:section_edit": Row(
+        council_kwargs(pk=lambda c: draft_of(c).sections.first().pk), council_page(CLERK_ONLY)
+    ),
+    "protocol:section_move": Row(
+        council_kwargs(pk=lambda c: draft_of(c).sections.first().pk),
+        council_action(CLERK_ONLY),
+        method="post",
+    ),
+    "protocol:section_delete": Row(
+        council_kwargs(pk=lambda c: draft_of(c).sections.first().pk), council_page(CLERK_ONLY)
+    ),
+    "protocol:expectation_new": Row(
+        council_kwargs(pk=lambda c: draft_of(c).sections.first().pk), council_page(CLERK_ONLY)
+    ),
+    "protocol:expectation_edit": Row(
+        council_kwargs(pk=lambda c: expectation_of(c).pk), council_page(CLERK_ONLY)
+    ),
+    "protocol:expectation_delete": Row(
+        council_kwargs(pk=lambda c: expectation_of(c).pk),
+        council_action(CLERK_ONLY),
+        method="post",
+    ),
+    "protocol:acknowledgements": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "protocol:acknowledgements_remind": Row(
+        council_kwargs(), council_action(CLERK_ONLY), method="post"
+    ),
+    # Acknowledging (R26): every councillor and officer.
+    "protocol:acknowledge": Row(
+        council_kwargs(),
+        council_action(MEMBERS),
+        method="post",
+        data=lambda c: {"version": c.council.protocols.get(status="adopted").pk},
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -229,6 +292,18 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def matrix_data(cast):
     from council import services
+    from protocol import services as protocol_services
+
+    # Version 1 adopted, version 2 a draft.
+    v1 = protocol_services.draft_start(council=cast.council, source="model", acting_user=cast.clerk)
+    protocol_services.version_adopt(
+        version=v1,
+        adopted_on=timezone.localdate(),
+        minute_reference="26/1",
+        review_on=timezone.localdate() + timedelta(days=365),
+        acting_user=cast.clerk,
+    )
+    protocol_services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
 
     services.notification_create(
         user=cast.councillor,
@@ -249,7 +324,8 @@ def test_permission_matrix(role, matrix_data, client_for):
     wrong = []
     for name, row in [*MATRIX.items(), *EXTRA]:
         url = reverse(name, kwargs=row.kwargs(cast))
-        response = getattr(client, row.method)(url)
+        data = row.data(cast) if row.data else {}
+        response = getattr(client, row.method)(url, data)
         if response.status_code != row.answers[role]:
             wrong.append(
                 f"{row.method.upper()} {url}: {response.status_code}, expected {row.answers[role]}"
