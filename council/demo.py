@@ -262,6 +262,23 @@ def build_demo(today: date | None = None) -> Cast:
     )
 
 
+# Other apps add their demo records (an adopted protocol, requests…) from AppConfig.ready(), so that
+# `council` imports none of them (DESIGN §2). The tests' cast is built without them.
+_extras: list = []
+
+
+def register_extra(build) -> None:
+    """build(cast) adds an app's demo records; it runs after build_demo() in seed_demo."""
+    if build not in _extras:
+        _extras.append(build)
+
+
+@transaction.atomic
+def build_extras(cast: Cast) -> None:
+    for build in _extras:
+        build(cast)
+
+
 def demo_exists() -> bool:
     return Council.objects.filter(slug="little-wickham").exists()
 

@@ -6,8 +6,10 @@ class ProtocolConfig(AppConfig):
     verbose_name = "The protocol"
 
     def ready(self) -> None:
-        from council import panels
+        from council import demo, panels
 
+        from .services import demo_protocol
         from .views import home_panel
 
         panels.register(home_panel)
+        demo.register_extra(demo_protocol)

@@ -458,3 +458,11 @@ def test_home_panel_query_count_is_fixed(cast, adopted, client_for):
     with CaptureQueriesContext(connection) as ctx:
         client.get(home)
     assert len(ctx.captured_queries) == before
+
+
+def test_seed_demo_adopts_little_wickhams_protocol_and_leaves_cwm_dulais_without(db, capsys):
+    call_command("seed_demo")
+    assert ProtocolVersion.objects.adopted().get().council.slug == "little-wickham"
+    assert not ProtocolVersion.objects.filter(council__slug="cwm-dulais").exists()
+    call_command("seed_demo")  # a second run changes nothing
+    assert ProtocolVersion.objects.count() == 1

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         if demo.demo_exists():
             self.stdout.write("The demo councils are already there; nothing changed.")
         else:
-            demo.build_demo()
+            demo.build_extras(demo.build_demo())
             self.stdout.write(self.style.SUCCESS("Created the demo councils."))
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})\n")
         for email, name, what in demo.PEOPLE.values():
