@@ -87,7 +87,7 @@ def _person(key: str, acting_user: User | None) -> User:
     email, name, _ = PEOPLE[key]
     user = User(email=email, name=name)
     user.set_password(DEMO_PASSWORD)
-    services._save(user, acting_user=acting_user)
+    services.save_recorded(user, acting_user=acting_user)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
 

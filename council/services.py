@@ -62,7 +62,9 @@ def _until(ends_on: date | None) -> str:
     return f"until {ends_on:%-d %B %Y}" if ends_on else "with no end date"
 
 
-def _save(obj: models.Model, *, acting_user: User | None, update_fields: list[str] | None = None):
+def save_recorded(
+    obj: models.Model, *, acting_user: User | None, update_fields: list[str] | None = None
+):
     """Validate, save, and record who acted in the history row (R27)."""
     obj.full_clean()
     obj._history_user = acting_user
@@ -203,7 +205,7 @@ def role_create(
     )
     role.full_clean()
     _role_clashes(role)
-    return _save(role, acting_user=acting_user)
+    return save_recorded(role, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -215,7 +217,7 @@ def role_change_dates(
     role.starts_on, role.ends_on = starts_on, ends_on
     role.full_clean()
     _role_clashes(role)
-    return _save(role, acting_user=acting_user, update_fields=["starts_on", "ends_on"])
+    return save_recorded(role, acting_user=acting_user, update_fields=["starts_on", "ends_on"])
 
 
 def invitation_link(user: User) -> str:
@@ -251,7 +253,7 @@ def person_invite(
     if new_person:
         user = User(email=email, name=name.strip())
         user.set_unusable_password()
-        _save(user, acting_user=acting_user)
+        save_recorded(user, acting_user=acting_user)
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     role = role_create(
         council=council,
@@ -360,7 +362,7 @@ def committee_save(*, committee: Committee, acting_user: User) -> Committee:
     """Create or change a committee."""
     if committee.parent_id and committee.parent.council_id != committee.council_id:
         raise ValidationError({"parent": "Choose a committee of this council."})
-    return _save(committee, acting_user=acting_user)
+    return save_recorded(committee, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -380,7 +382,7 @@ def seat_create(
     )
     seat.full_clean()
     _seat_clashes(seat)
-    return _save(seat, acting_user=acting_user)
+    return save_recorded(seat, acting_user=acting_user)
 
 
 def _seat_clashes(seat: Seat) -> None:
@@ -426,12 +428,12 @@ def seat_end(*, seat: Seat, ends_on: date, acting_user: User) -> Seat:
     if seat.ends_on and seat.ends_on < ends_on:
         raise ValidationError(MSG_ALREADY_ENDED.format(ends_on=f"{seat.ends_on:%-d %B %Y}"))
     seat.ends_on = ends_on
-    return _save(seat, acting_user=acting_user, update_fields=["ends_on"])
+    return save_recorded(seat, acting_user=acting_user, update_fields=["ends_on"])
 
 
 def group_save(*, group: PoliticalGroup, acting_user: User) -> PoliticalGroup:
     """Create or rename a political group."""
-    return _save(group, acting_user=acting_user)
+    return save_recorded(group, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -462,7 +464,7 @@ def membership_create(
                 until=_until(clash.ends_on),
             )
         )
-    return _save(membership, acting_user=acting_user)
+    return save_recorded(membership, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -472,7 +474,7 @@ def membership_end(*, membership: GroupMembership, ends_on: date, acting_user: U
     if membership.ends_on and membership.ends_on < ends_on:
         raise ValidationError(MSG_ALREADY_ENDED.format(ends_on=f"{membership.ends_on:%-d %B %Y}"))
     membership.ends_on = ends_on
-    return _save(membership, acting_user=acting_user, update_fields=["ends_on"])
+    return save_recorded(membership, acting_user=acting_user, update_fields=["ends_on"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,14 +508,14 @@ def document_create(
         size=file.size,
         uploaded_by=acting_user,
     )
-    return _save(document, acting_user=acting_user)
+    return save_recorded(document, acting_user=acting_user)
 
 
 def document_update(*, document: Document, acting_user: User) -> Document:
     """Save a change to a document's title, description, classification or committee."""
     if document.committee_id and document.committee.council_id != document.council_id:
         raise ValidationError({"committee": "Choose a committee of this council."})
-    return _save(
+    return save_recorded(
         document,
         acting_user=acting_user,
         update_fields=["title", "description", "classification", "committee", "updated_at"],
@@ -530,9 +532,9 @@ def document_replace_file(*, document: Document, file: UploadedFile, acting_user
     document.content_type = content_type
     document.size = file.size
     document.uploaded_by = acting_user
-    return _save(document, acting_user=acting_user)
+    return save_recorded(document, acting_user=acting_user)
 
 
 def council_update(*, council: Council, acting_user: User) -> Council:
     """Save a change to the council's own details."""
-    return _save(council, acting_user=acting_user)
+    return save_recorded(council, acting_user=acting_user)

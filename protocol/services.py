@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from council import policy
 from council.models import Council, Role, Seat, User
-from council.services import _save, notification_create
+from council.services import notification_create, save_recorded
 
 from . import model_text
 from .importer import ParsedProtocol
@@ -64,7 +64,7 @@ def _new_draft(
     if existing:
         raise ValidationError(MSG_DRAFT_EXISTS.format(number=existing.number))
     last = ProtocolVersion.objects.filter(council=council).aggregate(n=Max("number"))["n"] or 0
-    version = _save(
+    version = save_recorded(
         ProtocolVersion(
             council=council,
             number=last + 1,
@@ -191,7 +191,7 @@ def section_save(*, section: Section, acting_user: User) -> Section:
     if section.pk is None:
         last = version.sections.aggregate(p=Max("position"))["p"] or 0
         section.position = last + 1
-    return _save(section, acting_user=acting_user)
+    return save_recorded(section, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -208,8 +208,8 @@ def section_move(*, section: Section, up: bool, acting_user: User) -> None:
     if neighbour is None:
         return
     section.position, neighbour.position = neighbour.position, section.position
-    _save(section, acting_user=acting_user, update_fields=["position"])
-    _save(neighbour, acting_user=acting_user, update_fields=["position"])
+    save_recorded(section, acting_user=acting_user, update_fields=["position"])
+    save_recorded(neighbour, acting_user=acting_user, update_fields=["position"])
 
 
 @transaction.atomic
@@ -237,7 +237,7 @@ def expectation_save(*, expectation: Expectation, acting_user: User) -> Expectat
             or 0
         )
         expectation.position = last + 1
-    return _save(expectation, acting_user=acting_user)
+    return save_recorded(expectation, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -279,12 +279,12 @@ def version_adopt(
     if previous:
         previous.status = ProtocolVersion.Status.SUPERSEDED
         previous.superseded_on = adopted_on
-        _save(previous, acting_user=acting_user, update_fields=["status", "superseded_on"])
+        save_recorded(previous, acting_user=acting_user, update_fields=["status", "superseded_on"])
     version.status = ProtocolVersion.Status.ADOPTED
     version.adopted_on = adopted_on
     version.minute_reference = minute_reference.strip()
     version.review_on = review_on
-    _save(
+    save_recorded(
         version,
         acting_user=acting_user,
         update_fields=["status", "adopted_on", "minute_reference", "review_on"],
