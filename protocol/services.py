@@ -241,6 +241,24 @@ def expectation_save(*, expectation: Expectation, acting_user: User) -> Expectat
 
 
 @transaction.atomic
+def expectation_move(*, expectation: Expectation, up: bool, acting_user: User) -> None:
+    """Swap an expectation with its neighbour in the same list."""
+    version = ProtocolVersion.objects.select_for_update().get(pk=expectation.section.version_id)
+    _require_draft(version)
+    siblings = expectation.section.expectations.filter(direction=expectation.direction)
+    neighbour = (
+        siblings.filter(position__lt=expectation.position).order_by("position").last()
+        if up
+        else siblings.filter(position__gt=expectation.position).order_by("position").first()
+    )
+    if neighbour is None:
+        return
+    expectation.position, neighbour.position = neighbour.position, expectation.position
+    save_recorded(expectation, acting_user=acting_user, update_fields=["position"])
+    save_recorded(neighbour, acting_user=acting_user, update_fields=["position"])
+
+
+@transaction.atomic
 def expectation_delete(*, expectation: Expectation, acting_user: User) -> None:
     """Remove an expectation from a draft."""
     version = ProtocolVersion.objects.select_for_update().get(pk=expectation.section.version_id)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sections/<int:pk>/delete/", views.section_delete, name="section_delete"),
     path("sections/<int:pk>/expectations/new/", views.expectation_new, name="expectation_new"),
     path("expectations/<int:pk>/", views.expectation_edit, name="expectation_edit"),
+    path("expectations/<int:pk>/move/", views.expectation_move, name="expectation_move"),
     path("expectations/<int:pk>/delete/", views.expectation_delete, name="expectation_delete"),
     path("acknowledgements/", views.acknowledgements, name="acknowledgements"),
     path("acknowledgements/remind/", views.acknowledgements_remind, name="acknowledgements_remind"),

@@ -336,6 +336,22 @@ def _expectation_form(request, standing, expectation):
 
 @council_page(policy.can_edit_protocol)
 @require_POST
+def expectation_move(request, standing, pk):
+    expectation = _expectation(standing, pk)
+    try:
+        services.expectation_move(
+            expectation=expectation,
+            up=request.POST.get("direction") == "up",
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    back = reverse("protocol:draft", args=[standing.council.slug, expectation.section.version_id])
+    return redirect(f"{back}#{expectation.section.anchor}")
+
+
+@council_page(policy.can_edit_protocol)
+@require_POST
 def expectation_delete(request, standing, pk):
     expectation = _expectation(standing, pk)
     try:

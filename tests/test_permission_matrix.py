@@ -199,6 +199,11 @@ MATRIX: dict[str, Row] = {
     "protocol:expectation_edit": Row(
         council_kwargs(pk=lambda c: expectation_of(c).pk), council_page(CLERK_ONLY)
     ),
+    "protocol:expectation_move": Row(
+        council_kwargs(pk=lambda c: expectation_of(c).pk),
+        council_action(CLERK_ONLY),
+        method="post",
+    ),
     "protocol:expectation_delete": Row(
         council_kwargs(pk=lambda c: expectation_of(c).pk),
         council_action(CLERK_ONLY),

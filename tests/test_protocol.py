@@ -82,6 +82,16 @@ def test_clerk_edits_a_draft_adds_reorders_and_removes_sections(cast, client_for
         {"direction": "from_councillors", "text": "Not to name officers in posts."},
     )
     assert new.expectations.get().text == "Not to name officers in posts."
+    client.post(
+        url(cast, "expectation_new", new.pk),
+        {"direction": "from_councillors", "text": "To check facts first."},
+    )
+    second = new.expectations.get(text="To check facts first.")
+    client.post(url(cast, "expectation_move", second.pk), {"direction": "up"})
+    assert [e.text for e in new.expectations.order_by("position")] == [
+        "To check facts first.",
+        "Not to name officers in posts.",
+    ]
     response = client.post(url(cast, "section_delete", new.pk))
     assert not draft.sections.filter(number="12").exists()
     # A duplicate number is refused with a clear message.
@@ -119,6 +129,7 @@ def test_r24_adopted_versions_cannot_be_edited(cast, adopted):
         lambda: services.section_move(section=section, up=False, acting_user=cast.clerk),
         lambda: services.section_delete(section=section, acting_user=cast.clerk),
         lambda: services.expectation_save(expectation=expectation, acting_user=cast.clerk),
+        lambda: services.expectation_move(expectation=expectation, up=True, acting_user=cast.clerk),
         lambda: services.expectation_delete(expectation=expectation, acting_user=cast.clerk),
         lambda: adopt(adopted, cast.clerk),
     ]
