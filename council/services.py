@@ -67,9 +67,15 @@ def save_recorded(
 ):
     """Validate, save, and record who acted in the history row (R27)."""
     obj.full_clean()
-    obj._history_user = acting_user
+    record_actor(obj, acting_user)
     obj.save(update_fields=update_fields)
     return obj
+
+
+def record_actor(obj: models.Model, acting_user: User | None) -> None:
+    """Name the acting user in the history row that the next save or delete writes (R27).
+    simple-history reads this attribute; it has no public setter."""
+    setattr(obj, "_history_user", acting_user)  # noqa: B010
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,9 +254,11 @@ def person_invite(
     """Add a person (or find them, if they already have a login) and appoint them. A new person
     gets an invitation to set their password; someone who already signs in is told of the role."""
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    new_person = user is None
-    if new_person:
+    existing = User.objects.filter(email__iexact=email).first()
+    new_person = existing is None
+    if existing is not None:
+        user = existing
+    else:
         user = User(email=email, name=name.strip())
         user.set_unusable_password()
         save_recorded(user, acting_user=acting_user)
@@ -360,7 +368,7 @@ def roles_warn_ending(*, today: date | None = None) -> int:
 
 def committee_save(*, committee: Committee, acting_user: User) -> Committee:
     """Create or change a committee."""
-    if committee.parent_id and committee.parent.council_id != committee.council_id:
+    if committee.parent is not None and committee.parent.council_id != committee.council_id:
         raise ValidationError({"parent": "Choose a committee of this council."})
     return save_recorded(committee, acting_user=acting_user)
 
@@ -503,9 +511,9 @@ def document_create(
         classification=classification,
         committee=committee,
         file=file,
-        original_name=file.name[:255],
+        original_name=(file.name or "upload")[:255],
         content_type=content_type,
-        size=file.size,
+        size=file.size or 0,
         uploaded_by=acting_user,
     )
     return save_recorded(document, acting_user=acting_user)
@@ -513,7 +521,7 @@ def document_create(
 
 def document_update(*, document: Document, acting_user: User) -> Document:
     """Save a change to a document's title, description, classification or committee."""
-    if document.committee_id and document.committee.council_id != document.council_id:
+    if document.committee is not None and document.committee.council_id != document.council_id:
         raise ValidationError({"committee": "Choose a committee of this council."})
     return save_recorded(
         document,
@@ -528,9 +536,9 @@ def document_replace_file(*, document: Document, file: UploadedFile, acting_user
     content_type = uploads.check_upload(file)
     document = Document.objects.select_for_update().get(pk=document.pk)
     document.file = file
-    document.original_name = file.name[:255]
+    document.original_name = (file.name or "upload")[:255]
     document.content_type = content_type
-    document.size = file.size
+    document.size = file.size or 0
     document.uploaded_by = acting_user
     return save_recorded(document, acting_user=acting_user)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from council import policy
 from council.models import Council, Role, Seat, User
-from council.services import notification_create, save_recorded
+from council.services import notification_create, record_actor, save_recorded
 
 from . import model_text
 from .importer import ParsedProtocol
@@ -218,9 +218,9 @@ def section_delete(*, section: Section, acting_user: User) -> None:
     version = ProtocolVersion.objects.select_for_update().get(pk=section.version_id)
     _require_draft(version)
     for expectation in section.expectations.all():
-        expectation._history_user = acting_user
+        record_actor(expectation, acting_user)
         expectation.delete()
-    section._history_user = acting_user
+    record_actor(section, acting_user)
     section.delete()
 
 
@@ -263,7 +263,7 @@ def expectation_delete(*, expectation: Expectation, acting_user: User) -> None:
     """Remove an expectation from a draft."""
     version = ProtocolVersion.objects.select_for_update().get(pk=expectation.section.version_id)
     _require_draft(version)
-    expectation._history_user = acting_user
+    record_actor(expectation, acting_user)
     expectation.delete()
 
 
