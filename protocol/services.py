@@ -194,22 +194,28 @@ def section_save(*, section: Section, acting_user: User) -> Section:
     return save_recorded(section, acting_user=acting_user)
 
 
+def _swap_with_neighbour(item, siblings, *, up: bool, acting_user: User) -> None:
+    """Swap an item's position with the one above or below it among its siblings (a section in
+    its version, an expectation in its list). Nothing happens at either end."""
+    siblings = siblings.order_by("position")
+    neighbour = (
+        siblings.filter(position__lt=item.position).last()
+        if up
+        else siblings.filter(position__gt=item.position).first()
+    )
+    if neighbour is None:
+        return
+    item.position, neighbour.position = neighbour.position, item.position
+    save_recorded(item, acting_user=acting_user, update_fields=["position"])
+    save_recorded(neighbour, acting_user=acting_user, update_fields=["position"])
+
+
 @transaction.atomic
 def section_move(*, section: Section, up: bool, acting_user: User) -> None:
     """Swap a section with its neighbour above or below."""
     version = ProtocolVersion.objects.select_for_update().get(pk=section.version_id)
     _require_draft(version)
-    siblings = version.sections.order_by("position")
-    neighbour = (
-        siblings.filter(position__lt=section.position).last()
-        if up
-        else siblings.filter(position__gt=section.position).first()
-    )
-    if neighbour is None:
-        return
-    section.position, neighbour.position = neighbour.position, section.position
-    save_recorded(section, acting_user=acting_user, update_fields=["position"])
-    save_recorded(neighbour, acting_user=acting_user, update_fields=["position"])
+    _swap_with_neighbour(section, version.sections.all(), up=up, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -246,16 +252,7 @@ def expectation_move(*, expectation: Expectation, up: bool, acting_user: User) -
     version = ProtocolVersion.objects.select_for_update().get(pk=expectation.section.version_id)
     _require_draft(version)
     siblings = expectation.section.expectations.filter(direction=expectation.direction)
-    neighbour = (
-        siblings.filter(position__lt=expectation.position).order_by("position").last()
-        if up
-        else siblings.filter(position__gt=expectation.position).order_by("position").first()
-    )
-    if neighbour is None:
-        return
-    expectation.position, neighbour.position = neighbour.position, expectation.position
-    save_recorded(expectation, acting_user=acting_user, update_fields=["position"])
-    save_recorded(neighbour, acting_user=acting_user, update_fields=["position"])
+    _swap_with_neighbour(expectation, siblings, up=up, acting_user=acting_user)
 
 
 @transaction.atomic
