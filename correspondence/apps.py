@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class CorrespondenceConfig(AppConfig):
     name = "correspondence"
+    verbose_name = "Correspondence and information requests"
+
+    def ready(self) -> None:
+        from council import demo, panels
+
+        from .demo import demo_requests
+        from .views import home_panel
+
+        panels.register(home_panel)
+        demo.register_extra(demo_requests)

@@ -261,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "protocol.tasks.send_review_reminders",
         "schedule": timedelta(hours=6),
     },
+    "information-request-reminders": {
+        # R9: 2 working days before the due date, and escalation when overdue; each once.
+        "task": "correspondence.tasks.send_request_reminders",
+        "schedule": timedelta(hours=1),
+    },
     "warn-roles-ending": {
         "task": "council.tasks.warn_roles_ending",
         "schedule": timedelta(hours=6),

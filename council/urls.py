@@ -16,5 +16,6 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     # The project package wires every app's pages under the council's address.
     path("<slug:council_slug>/protocol/", include("protocol.urls")),
+    path("<slug:council_slug>/requests/", include("correspondence.urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]

@@ -708,6 +708,12 @@ def document_download(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
     if not policy.can_download_document(standing, document):
         raise PermissionDenied
+    return stream_document(document)
+
+
+def stream_document(document: Document) -> FileResponse:
+    """A document's file, streamed as a download that no shared cache keeps. Callers check the
+    policy first: there is no public URL for any file."""
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

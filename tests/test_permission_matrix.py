@@ -68,6 +68,33 @@ CLERK_ONLY = {"clerk"}
 PUBLIC = {role: 200 for role in ROLES}
 
 
+def request_page(answers: dict[str, int]) -> dict[str, int]:
+    """A page of one information request: everyone not named gets the same 404 as for a request
+    that does not exist, so another councillor never learns what a colleague asked for."""
+    return {
+        "anonymous": 302,
+        "former": 404,
+        "other_council": 404,
+        **dict.fromkeys(MEMBERS, 404),
+        **answers,
+    }
+
+
+def officer_request_page(answers: dict[str, int]) -> dict[str, int]:
+    """An officer's action on a request: councillors are refused at the door (403, whichever the
+    request); officers who cannot see this request get 404."""
+    return request_page({**dict.fromkeys(COUNCILLORS, 403), **answers})
+
+
+def info_request(summary: str):
+    def get(cast) -> int:
+        from correspondence.models import InformationRequest
+
+        return InformationRequest.objects.get(summary=summary).pk
+
+    return get
+
+
 def draft_of(cast):
     return cast.council.protocols.get(status="draft")
 
@@ -220,6 +247,47 @@ MATRIX: dict[str, Row] = {
         method="post",
         data=lambda c: {"version": c.council.protocols.get(status="adopted").pk},
     ),
+    # Information requests (R3, R5–R9): councillors ask; the officers' queue; the Proper Officer
+    # watches timeliness and the access log.
+    "correspondence:request_list": Row(council_kwargs(), council_page(COUNCILLORS)),
+    "correspondence:request_new": Row(council_kwargs(), council_page(COUNCILLORS)),
+    "correspondence:request_queue": Row(council_kwargs(), council_page(OFFICERS)),
+    "correspondence:access_log": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "correspondence:timeliness": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    # One councillor's open request: theirs and the Proper Officer's, nobody else's.
+    "correspondence:request_detail": Row(
+        council_kwargs(pk=info_request("matrix open")),
+        request_page({"councillor": 200, "clerk": 200}),
+    ),
+    "correspondence:request_withdraw": Row(
+        council_kwargs(pk=info_request("matrix open")),
+        request_page({"councillor": 302, "clerk": 403}),
+        method="post",
+    ),
+    "correspondence:request_clarify": Row(
+        council_kwargs(pk=info_request("matrix open")),
+        request_page({"councillor": 200, "clerk": 403}),
+    ),
+    "correspondence:request_ask": Row(
+        council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
+    ),
+    "correspondence:request_delegate": Row(
+        council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
+    ),
+    "correspondence:request_decide": Row(
+        council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
+    ),
+    # A granted request: the released document reaches the councillor who asked, only (R8).
+    "correspondence:release_confirm": Row(
+        council_kwargs(pk=info_request("matrix granted")),
+        request_page({"councillor": 200, "clerk": 403}),
+    ),
+    "correspondence:release_download": Row(
+        council_kwargs(
+            pk=info_request("matrix granted"), document_pk=lambda c: c.committee_document.pk
+        ),
+        request_page({"councillor": 200, "clerk": 403}),
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -229,6 +297,29 @@ MATRIX: dict[str, Row] = {
 
 # Further checks of URLs whose answer depends on the object, beside the one row above.
 EXTRA: list[tuple[str, Row]] = [
+    # R3: a request the Proper Officer passed to the RFO: the RFO handles it, other officers do
+    # not see it.
+    (
+        "correspondence:request_detail",
+        Row(
+            council_kwargs(pk=info_request("matrix delegated")),
+            request_page({"chair": 200, "clerk": 200, "rfo": 200}),
+        ),
+    ),
+    (
+        "correspondence:request_decide",
+        Row(
+            council_kwargs(pk=info_request("matrix delegated")),
+            officer_request_page({"clerk": 200, "rfo": 200}),
+        ),
+    ),
+    (
+        "correspondence:request_delegate",
+        Row(
+            council_kwargs(pk=info_request("matrix delegated")),
+            officer_request_page({"clerk": 200, "rfo": 403}),
+        ),
+    ),
     # A public document's content is open to every member.
     (
         "council:document_download",
@@ -309,6 +400,28 @@ def matrix_data(cast):
         acting_user=cast.clerk,
     )
     protocol_services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
+
+    from correspondence import services as requests
+    from council.policy import standing_for
+
+    def ask(who, summary, documents):
+        return requests.request_submit(
+            standing=standing_for(who, cast.council),
+            documents=documents,
+            summary=summary,
+            information="",
+            purpose="For the next meeting.",
+            justification="",
+        )
+
+    ask(cast.councillor, "matrix open", [cast.committee_document])
+    granted = ask(cast.councillor, "matrix granted", [cast.committee_document])
+    requests.request_decide(
+        info_request=granted, outcome="granted", reasons="Presumed.", acting_user=cast.clerk
+    )
+    requests.release_confirm_purpose(info_request=granted, acting_user=cast.councillor)
+    delegated = ask(cast.chair, "matrix delegated", [cast.confidential_document])
+    requests.request_delegate(info_request=delegated, officer=cast.rfo, acting_user=cast.clerk)
 
     services.notification_create(
         user=cast.councillor,

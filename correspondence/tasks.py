@@ -1,0 +1,11 @@
+"""Celery tasks for correspondence: thin adapters over the services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_request_reminders() -> int:
+    """R9, from Celery beat: reminders before the due date, escalation when overdue (each once)."""
+    return services.reminders_send()

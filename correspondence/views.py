@@ -1,0 +1,385 @@
+"""Councillors' information requests: asking, the officer's queue and decisions, release (R3,
+R5–R9). Thin views: look up through the policy, call one service, redirect or render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from council import policy
+from council.views import MAX_LIST, council_page, form_page, posted, run_service, stream_document
+
+from . import forms, services
+from .models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
+
+
+def _get_request(standing, pk) -> InformationRequest:
+    """A request this person may see, or 404 alike for "not there" and "not yours"."""
+    visible = policy.visible_information_requests(standing, InformationRequest.objects.all())
+    return get_object_or_404(
+        visible.select_related("council", "requester", "handler", "decided_by"), pk=pk
+    )
+
+
+def _detail_url(standing, info_request) -> str:
+    return reverse("correspondence:request_detail", args=[standing.council.slug, info_request.pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# The councillor's pages
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_request_information)
+def request_list(request, standing):
+    """A councillor's own requests, newest first."""
+    requests = (
+        InformationRequest.objects.filter(council=standing.council, requester=standing.user)
+        .annotate(document_count=Count("requested_documents"))
+        .order_by("-created_at", "-id")[:MAX_LIST]
+    )
+    return render(
+        request,
+        "correspondence/request_list.html",
+        {"standing": standing, "requests": requests, "today": standing.on},
+    )
+
+
+@council_page(policy.can_request_information)
+def request_new(request, standing):
+    initial = {}
+    if request.method == "GET" and request.GET.get("document", "").isdigit():
+        initial["documents"] = [int(request.GET["document"])]
+    form = forms.RequestForm(posted(request), standing=standing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        info_request = run_service(
+            form,
+            lambda: services.request_submit(
+                standing=standing,
+                documents=list(data["documents"]),
+                summary=data["summary"],
+                information=data["information"],
+                purpose=data["purpose"],
+                justification=data["justification"],
+            ),
+        )
+        if info_request:
+            messages.success(
+                request,
+                f"Your request is sent to the Proper Officer. You will have a decision by "
+                f"{info_request.due_on:%A %-d %B %Y}.",
+            )
+            return redirect(_detail_url(standing, info_request))
+    return render(
+        request,
+        "correspondence/request_new.html",
+        {
+            "standing": standing,
+            "form": form,
+            "routes": services.ROUTE_EXPLANATIONS,
+            "working_days": standing.council.response_working_days,
+        },
+    )
+
+
+@council_page(policy.can_view_council_home)
+def request_detail(request, standing, pk):
+    info_request = _get_request(standing, pk)
+    rows = list(info_request.requested_documents.select_related("document", "document__committee"))
+    can_open = {row.pk: policy.can_open_released_document(standing, row) for row in rows}
+    context = {
+        "standing": standing,
+        "info_request": info_request,
+        "rows": [(row, can_open[row.pk]) for row in rows],
+        "any_released": any(can_open.values()),
+        "events": info_request.events.select_related("actor"),
+        "deadline": info_request.deadline(),
+        "route_explanation": services.ROUTE_EXPLANATIONS[info_request.route],
+        "foi_route": services.FOI_ROUTE,
+        "overdue": info_request.is_overdue(standing.on),
+        "can_decide": policy.can_decide_information_request(standing, info_request),
+        "can_delegate": policy.can_delegate_information_request(standing, info_request),
+        "is_requester": policy.can_act_as_requester(standing, info_request),
+        "can_view_log": policy.can_view_request_log(standing),
+    }
+    if context["can_view_log"]:
+        context["accesses"] = info_request.accesses.select_related("document", "user")[:MAX_LIST]
+    return render(request, "correspondence/request_detail.html", context)
+
+
+def _requester_action(standing, pk) -> InformationRequest:
+    info_request = _get_request(standing, pk)
+    if not policy.can_act_as_requester(standing, info_request):
+        raise PermissionDenied
+    return info_request
+
+
+@council_page(policy.can_view_council_home)
+@require_POST
+def request_withdraw(request, standing, pk):
+    info_request = _requester_action(standing, pk)
+    try:
+        services.request_withdraw(info_request=info_request, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your request is withdrawn.")
+    return redirect(_detail_url(standing, info_request))
+
+
+@council_page(policy.can_view_council_home)
+def request_clarify(request, standing, pk):
+    info_request = _requester_action(standing, pk)
+    form = forms.ClarifyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.request_clarify(
+                info_request=info_request,
+                answer=form.cleaned_data["answer"],
+                acting_user=request.user,
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                f"Thank you. The clock has restarted: the request is now due by "
+                f"{done.due_on:%A %-d %B %Y}.",
+            )
+            return redirect(_detail_url(standing, info_request))
+    question = info_request.events.filter(kind=RequestEvent.Kind.CLARIFICATION_ASKED).last()
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Clarify your request",
+        submit="Send your answer",
+        back=_detail_url(standing, info_request),
+        intro=f"{question.actor.name} asked: {question.text}" if question else "",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def release_confirm(request, standing, pk):
+    """R8: the councillor confirms the purpose once, before the first opening."""
+    info_request = _requester_action(standing, pk)
+    if not info_request.releases:
+        raise PermissionDenied
+    form = forms.ConfirmPurposeForm(posted(request))
+    next_url = request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        services.release_confirm_purpose(info_request=info_request, acting_user=request.user)
+        messages.success(request, "Thank you. You can now open the documents released to you.")
+        allowed_prefix = _detail_url(standing, info_request)
+        return redirect(next_url if next_url.startswith(allowed_prefix) else allowed_prefix)
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Before you open the documents",
+        submit="Confirm and continue",
+        back=_detail_url(standing, info_request),
+        intro=(
+            "These documents are released to you because you need them for your duties as a "
+            "councillor. Keep them to yourself, use them only for those duties, and do not pass "
+            "them on. Every time you open one, it is recorded."
+        ),
+    )
+
+
+@council_page(policy.can_view_council_home)
+def release_download(request, standing, pk, document_pk):
+    """R8: stream a released document through the permission check, and log the opening."""
+    info_request = _get_request(standing, pk)
+    row = get_object_or_404(
+        RequestedDocument.objects.select_related("document"),
+        request=info_request,
+        document_id=document_pk,
+    )
+    row.request = info_request
+    if not policy.can_open_released_document(standing, row):
+        raise PermissionDenied
+    if info_request.purpose_confirmed_at is None:
+        confirm = reverse("correspondence:release_confirm", args=[standing.council.slug, pk])
+        return redirect(f"{confirm}?next={request.path}")
+    document = row.document
+    services.release_open(info_request=info_request, document=document, acting_user=request.user)
+    return stream_document(document)
+
+
+# ---------------------------------------------------------------------------------------------
+# The officer's pages
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_request_queue)
+def request_queue(request, standing):
+    form = forms.QueueFilterForm(request.GET or None, standing=standing)
+    visible = policy.visible_information_requests(standing, InformationRequest.objects.all())
+    requests = (
+        form.filter(visible, today=standing.on)
+        .select_related("requester", "handler")
+        .prefetch_related(
+            Prefetch(
+                "requested_documents",
+                queryset=RequestedDocument.objects.select_related("document__committee"),
+            )
+        )
+        .order_by("due_on", "id")[:MAX_LIST]
+    )
+    return render(
+        request,
+        "correspondence/queue.html",
+        {"standing": standing, "form": form, "requests": requests, "today": standing.on},
+    )
+
+
+def _officer_action(standing, pk, predicate) -> InformationRequest:
+    info_request = _get_request(standing, pk)
+    if not predicate(standing, info_request):
+        raise PermissionDenied
+    return info_request
+
+
+@council_page(policy.can_view_request_queue)
+def request_delegate(request, standing, pk):
+    info_request = _officer_action(standing, pk, policy.can_delegate_information_request)
+    form = forms.DelegateForm(posted(request), standing=standing)
+    if request.method == "POST" and form.is_valid():
+        officer = form.cleaned_data["officer"]
+        if run_service(
+            form,
+            lambda: services.request_delegate(
+                info_request=info_request, officer=officer, acting_user=request.user
+            ),
+        ):
+            messages.success(request, f"The request is passed to {officer.name}.")
+            return redirect(_detail_url(standing, info_request))
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Pass this request to an officer",
+        submit="Pass it on",
+        back=_detail_url(standing, info_request),
+        intro="They will handle and decide it, and get its reminders.",
+    )
+
+
+@council_page(policy.can_view_request_queue)
+def request_ask(request, standing, pk):
+    info_request = _officer_action(standing, pk, policy.can_decide_information_request)
+    form = forms.AskForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.request_ask_clarification(
+                info_request=info_request,
+                question=form.cleaned_data["question"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(
+                request, "Your question is sent. The clock is paused until they answer."
+            )
+            return redirect(_detail_url(standing, info_request))
+    return form_page(
+        request,
+        standing,
+        form,
+        title="Ask the councillor to clarify",
+        submit="Send question",
+        back=_detail_url(standing, info_request),
+    )
+
+
+@council_page(policy.can_view_request_queue)
+def request_decide(request, standing, pk):
+    info_request = _officer_action(standing, pk, policy.can_decide_information_request)
+    initial = {}
+    if info_request.route == services.Route.PRESUMED:
+        initial = {
+            "outcome": InformationRequest.Status.GRANTED,
+            "reasons": "You sit on the committee these documents relate to, so your need to know "
+            "is presumed.",
+        }
+    form = forms.DecideForm(posted(request), info_request=info_request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        decided = run_service(
+            form,
+            lambda: services.request_decide(
+                info_request=info_request,
+                outcome=data["outcome"],
+                reasons=data["reasons"],
+                granted_documents=data.get("granted_documents") or [],
+                acting_user=request.user,
+            ),
+        )
+        if decided:
+            messages.success(
+                request,
+                f"The request is {decided.get_status_display().lower()}. We have told "
+                f"{info_request.requester.name}.",
+            )
+            return redirect(_detail_url(standing, info_request))
+    return render(
+        request,
+        "correspondence/decide.html",
+        {
+            "standing": standing,
+            "form": form,
+            "info_request": info_request,
+            "rows": info_request.requested_documents.select_related("document"),
+            "route_explanation": services.ROUTE_EXPLANATIONS[info_request.route],
+        },
+    )
+
+
+@council_page(policy.can_view_request_log)
+def access_log(request, standing):
+    """R8: who opened which released document, and when."""
+    accesses = (
+        DocumentAccess.objects.filter(request__council=standing.council)
+        .select_related("request", "document", "user")
+        .order_by("-at", "-id")[:MAX_LIST]
+    )
+    return render(
+        request, "correspondence/access_log.html", {"standing": standing, "accesses": accesses}
+    )
+
+
+@council_page(policy.can_view_request_timeliness)
+def timeliness(request, standing):
+    return render(
+        request,
+        "correspondence/timeliness.html",
+        {
+            "standing": standing,
+            "stats": services.timeliness(council=standing.council, today=standing.on),
+            "today": standing.on,
+        },
+    )
+
+
+def home_panel(request, standing):
+    """The council home page's panel: a councillor's open requests; the officer's queue."""
+    if not (policy.can_request_information(standing) or policy.can_view_request_queue(standing)):
+        return None
+    visible = policy.visible_information_requests(standing, InformationRequest.objects.all())
+    counts = visible.aggregate(
+        open=Count("pk", filter=Q(status__in=InformationRequest.OPEN)),
+        overdue=Count(
+            "pk", filter=Q(status=InformationRequest.Status.SUBMITTED, due_on__lt=standing.on)
+        ),
+        waiting_for_you=Count(
+            "pk",
+            filter=Q(status=InformationRequest.Status.CLARIFICATION, requester=standing.user),
+        ),
+    )
+    return "correspondence/home_panel.html", {"standing": standing, "counts": counts}
