@@ -3,13 +3,20 @@ queue, the timeliness page and a councillor's requests all have something to sho
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from council.policy import standing_for
 
 from . import services
+from .models import RequestEvent
+
+
+def _backdate(info_request, kind: str, day) -> None:
+    """The demo's steps happened on past days; their timeline should say so."""
+    at = timezone.make_aware(datetime.combine(day, time(10, 30)))
+    RequestEvent.objects.filter(request=info_request, kind=kind).update(at=at)
 
 
 def demo_requests(cast) -> None:
@@ -17,7 +24,7 @@ def demo_requests(cast) -> None:
 
     def ask(who, documents, summary, purpose, *, days_ago, information="", justification=""):
         on = today - timedelta(days=days_ago)
-        return services.request_submit(
+        info_request = services.request_submit(
             standing=standing_for(who, cast.council, on),
             documents=documents,
             summary=summary,
@@ -26,6 +33,19 @@ def demo_requests(cast) -> None:
             justification=justification,
             today=on,
         )
+        _backdate(info_request, RequestEvent.Kind.SUBMITTED, on)
+        return info_request
+
+    def decide(info_request, outcome, reasons, *, days_ago):
+        on = today - timedelta(days=days_ago)
+        services.request_decide(
+            info_request=info_request,
+            outcome=outcome,
+            reasons=reasons,
+            acting_user=cast.clerk,
+            today=on,
+        )
+        _backdate(info_request, RequestEvent.Kind.DECIDED, on)
 
     # Presumed (R5) and granted: the councillor can confirm the purpose and open it.
     granted = ask(
@@ -35,12 +55,11 @@ def demo_requests(cast) -> None:
         "To prepare for the next planning committee meeting.",
         days_ago=12,
     )
-    services.request_decide(
-        info_request=granted,
-        outcome="granted",
-        reasons="You sit on the planning committee, so your need to know is presumed.",
-        acting_user=cast.clerk,
-        today=today - timedelta(days=10),
+    decide(
+        granted,
+        "granted",
+        "You sit on the planning committee, so your need to know is presumed.",
+        days_ago=10,
     )
     # Officer decides (R7) and refused, with reasons and the FOI route.
     refused = ask(
@@ -50,13 +69,12 @@ def demo_requests(cast) -> None:
         "I would like to know what the solicitor said.",
         days_ago=30,
     )
-    services.request_decide(
-        info_request=refused,
-        outcome="refused",
-        reasons="The advice is legally privileged and you are not on a committee dealing with "
-        "the dispute. Wishing to know is not a need to know for your duties.",
-        acting_user=cast.clerk,
-        today=today - timedelta(days=25),
+    decide(
+        refused,
+        "refused",
+        "The advice is legally privileged and you are not on a committee dealing with the "
+        "dispute. Wishing to know is not a need to know for your duties.",
+        days_ago=25,
     )
     # Personal data (R6) with a justification, waiting for the clerk's decision.
     ask(
@@ -83,3 +101,4 @@ def demo_requests(cast) -> None:
         acting_user=cast.clerk,
         today=today - timedelta(days=1),
     )
+    _backdate(waiting, RequestEvent.Kind.CLARIFICATION_ASKED, today - timedelta(days=1))

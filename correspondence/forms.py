@@ -35,7 +35,7 @@ class DocumentChoiceField(forms.ModelMultipleChoiceField):
 
 ROUTE_HINTS = {
     Route.PRESUMED: "need to know presumed: you sit on this committee",
-    Route.JUSTIFICATION: "contains personal data: say why you need it",
+    Route.JUSTIFICATION: "say specifically why you need it",
     Route.OFFICER_DECIDES: "the officer decides",
 }
 

@@ -61,7 +61,7 @@ def test_r5_the_form_marks_each_document_with_its_route_before_submitting(cast, 
     page = client_for("councillor").get(new_url(cast)).content.decode()
     presumed = "Planning applications schedule (Committee; Planning committee; need to know"
     assert f"{presumed} presumed" in page
-    assert "Allotment tenants and arrears (Contains third-party personal data; contains " in page
+    assert "Allotment tenants and arrears (Contains third-party personal data; say " in page
     assert "Legal advice on the boundary dispute (Confidential; the officer decides)" in page
     # Public documents are open to every councillor already, so they are not offered.
     assert "Annual governance statement" not in page
@@ -713,3 +713,38 @@ def test_the_request_page_query_count_does_not_grow_with_documents_or_events(
     talk(5)
     with django_assert_num_queries(13):
         assert client.get(detail_url(info_request)).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# R27: every change to a request is in its history, with who made it
+# ---------------------------------------------------------------------------------------------
+
+
+def test_r27_every_change_to_a_request_records_who_made_it(cast):
+    info_request = ask(cast)
+    services.request_delegate(info_request=info_request, officer=cast.rfo, acting_user=cast.clerk)
+    services.request_decide(
+        info_request=info_request, outcome="granted", reasons="Presumed.", acting_user=cast.rfo
+    )
+    services.release_confirm_purpose(info_request=info_request, acting_user=cast.councillor)
+    rows = info_request.history.order_by("history_id")
+    assert [(r.history_user, r.status, r.handler_id) for r in rows] == [
+        (cast.councillor, "submitted", cast.clerk.pk),
+        (cast.clerk, "submitted", cast.rfo.pk),
+        (cast.rfo, "granted", cast.rfo.pk),
+        (cast.councillor, "granted", cast.rfo.pk),
+    ]
+    [row] = info_request.requested_documents.all()
+    assert row.history.latest("history_id").history_user == cast.rfo
+
+
+def test_seed_demo_has_a_request_in_each_state_a_clerk_meets(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    statuses = set(InformationRequest.objects.values_list("status", flat=True))
+    assert statuses == {"granted", "refused", "submitted", "clarification"}
+    # The demo's timeline matches its dates: each request was made on the day it was received.
+    for info_request in InformationRequest.objects.all():
+        submitted = info_request.events.get(kind=RequestEvent.Kind.SUBMITTED)
+        assert timezone.localtime(submitted.at).date() == info_request.received_on
