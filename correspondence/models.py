@@ -51,6 +51,11 @@ class InformationRequest(models.Model):
     OPEN = (Status.SUBMITTED, Status.CLARIFICATION)
     DECIDED = (Status.GRANTED, Status.PARTLY_GRANTED, Status.REFUSED)
     RELEASING = (Status.GRANTED, Status.PARTLY_GRANTED)
+    # The workflow in one place: which state may follow which. Decided and withdrawn are final.
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.CLARIFICATION, *DECIDED, Status.WITHDRAWN},
+        Status.CLARIFICATION: {Status.SUBMITTED, *DECIDED, Status.WITHDRAWN},
+    }
 
     council = models.ForeignKey(
         Council, on_delete=models.CASCADE, related_name="information_requests"
@@ -129,6 +134,9 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.pk}: {self.summary}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.Status(self.status), set())
 
     @property
     def is_open(self) -> bool:

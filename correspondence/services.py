@@ -59,9 +59,10 @@ MSG_JUSTIFICATION = (
 )
 MSG_NOT_OPEN = "This request was {status} on {day}. It can no longer be changed."
 MSG_ALREADY_DECIDED = (
-    "{who} has already decided this request ({status}) on {day}. Your decision was not recorded; "
-    "read theirs below."
+    "{who} has already decided this request ({status}) on {day}. Nothing you entered was "
+    "recorded; read their decision on the request's page."
 )
+MSG_ALREADY_ASKED = "You have already asked; the councillor has not answered yet."
 MSG_NOT_WAITING = "This request is not waiting for clarification."
 MSG_NOT_AN_OFFICER = "{person} is not an officer of this council today. Choose a current officer."
 MSG_GRANT_SOME = "Choose the documents you are releasing. To release none, refuse the request."
@@ -126,14 +127,35 @@ def _lock(info_request: InformationRequest) -> InformationRequest:
     )
 
 
-def _require_open(info_request: InformationRequest) -> None:
-    if not info_request.is_open:
-        day = info_request.decided_on or info_request.updated_at.date()
-        raise ValidationError(
-            MSG_NOT_OPEN.format(
-                status=info_request.get_status_display().lower(), day=f"{day:%-d %B %Y}"
+def _closed(info_request: InformationRequest) -> ValidationError:
+    if info_request.is_decided:
+        return ValidationError(
+            MSG_ALREADY_DECIDED.format(
+                who=info_request.decided_by.name if info_request.decided_by else "Someone",
+                status=info_request.get_status_display().lower(),
+                day=f"{info_request.decided_on:%-d %B %Y}",
             )
         )
+    return ValidationError(
+        MSG_NOT_OPEN.format(
+            status=info_request.get_status_display().lower(),
+            day=f"{info_request.updated_at:%-d %B %Y}",
+        )
+    )
+
+
+def _require_open(info_request: InformationRequest) -> None:
+    if not info_request.is_open:
+        raise _closed(info_request)
+
+
+def _require_transition(info_request: InformationRequest, status: str) -> None:
+    """Raise a message a person can act on unless the workflow (the model's TRANSITIONS) allows
+    `status` next."""
+    if info_request.can_become(status):
+        return
+    _require_open(info_request)
+    raise ValidationError(MSG_ALREADY_ASKED if status == Status.CLARIFICATION else MSG_NOT_WAITING)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,9 +274,7 @@ def request_ask_clarification(
     today = today or timezone.localdate()
     with transaction.atomic():
         info_request = _lock(info_request)
-        _require_open(info_request)
-        if info_request.status == Status.CLARIFICATION:
-            raise ValidationError("You have already asked; the councillor has not answered yet.")
+        _require_transition(info_request, Status.CLARIFICATION)
         info_request.status = Status.CLARIFICATION
         info_request.paused_on = today
         save_recorded(info_request, acting_user=acting_user)
@@ -283,9 +303,9 @@ def request_clarify(
     today = today or timezone.localdate()
     with transaction.atomic():
         info_request = _lock(info_request)
-        if info_request.status != Status.CLARIFICATION or info_request.paused_on is None:
-            raise ValidationError(MSG_NOT_WAITING)
-        paused = working_days_between(info_request.paused_on, today, info_request.council.nation)
+        _require_transition(info_request, Status.SUBMITTED)
+        paused_on = info_request.paused_on or today  # always set while waiting for clarification
+        paused = working_days_between(paused_on, today, info_request.council.nation)
         info_request.paused_working_days += paused
         info_request.paused_on = None
         info_request.status = Status.SUBMITTED
@@ -329,15 +349,7 @@ def request_decide(
         raise ValidationError({"reasons": "Give the reasons for the decision."})
     with transaction.atomic():
         info_request = _lock(info_request)
-        if info_request.is_decided:
-            raise ValidationError(
-                MSG_ALREADY_DECIDED.format(
-                    who=info_request.decided_by.name if info_request.decided_by else "Someone",
-                    status=info_request.get_status_display().lower(),
-                    day=f"{info_request.decided_on:%-d %B %Y}",
-                )
-            )
-        _require_open(info_request)
+        _require_transition(info_request, outcome)
         rows = list(info_request.requested_documents.all())
         chosen = {d.pk for d in granted_documents}
         if outcome == Status.GRANTED:
@@ -400,7 +412,7 @@ def request_decide(
 def request_withdraw(*, info_request: InformationRequest, acting_user: User) -> InformationRequest:
     with transaction.atomic():
         info_request = _lock(info_request)
-        _require_open(info_request)
+        _require_transition(info_request, Status.WITHDRAWN)
         info_request.status = Status.WITHDRAWN
         info_request.paused_on = None
         save_recorded(info_request, acting_user=acting_user)

@@ -748,3 +748,23 @@ def test_seed_demo_has_a_request_in_each_state_a_clerk_meets(db):
     for info_request in InformationRequest.objects.all():
         submitted = info_request.events.get(kind=RequestEvent.Kind.SUBMITTED)
         assert timezone.localtime(submitted.at).date() == info_request.received_on
+
+
+def test_the_workflow_allows_only_the_moves_in_its_table(cast):
+    info_request = ask(cast)
+    with pytest.raises(ValidationError, match=services.MSG_NOT_WAITING):
+        services.request_clarify(info_request=info_request, answer="?", acting_user=cast.councillor)
+    services.request_ask_clarification(
+        info_request=info_request, question="?", acting_user=cast.clerk
+    )
+    with pytest.raises(ValidationError, match=services.MSG_ALREADY_ASKED):
+        services.request_ask_clarification(
+            info_request=info_request, question="Again?", acting_user=cast.clerk
+        )
+    # Decided while waiting for the councillor: allowed, and then final.
+    services.request_decide(
+        info_request=info_request, outcome="refused", reasons="No.", acting_user=cast.clerk
+    )
+    with pytest.raises(ValidationError, match="has already decided this request"):
+        services.request_withdraw(info_request=info_request, acting_user=cast.councillor)
+    assert InformationRequest.TRANSITIONS.keys() == set(InformationRequest.OPEN)
