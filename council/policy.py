@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -331,6 +331,94 @@ def visible_information_requests(standing: Standing, requests):
     return requests.none()
 
 
+# -- Concerns (R16, R17) -------------------------------------------------------------------------
+# As with requests, these read a concern's attributes (`council_id`, `raised_by_id`, `subject_id`,
+# `subject_told_on`, `handler_id`, and the `handled_by` relation); concerns.models has the class.
+
+
+@runtime_checkable
+class ConcernLike(Protocol):
+    council_id: int
+    raised_by_id: int
+    subject_id: int | None
+    handler_id: int | None
+    subject_told_on: date | None
+    handled_by: Any  # the people who handled earlier stages (a many-to-many manager)
+
+
+CONCERN_EVENT_AUDIENCES = {
+    # R16: who reads which events. Handlers read everything, including their private notes.
+    "handler": {"handlers", "raiser", "both"},
+    "raiser": {"raiser", "both"},
+    "subject": {"both"},
+}
+
+
+def can_raise_concern(standing: Standing) -> bool:
+    """Councillors and officers may raise a concern (R2: every councillor alike)."""
+    return standing.is_councillor_or_officer
+
+
+def can_view_concern_queue(standing: Standing) -> bool:
+    """The triage queue is for those who may be given concerns to handle: the Proper Officer, the
+    chair and the vice-chair (R17). Each sees only the concerns they have a part in."""
+    return standing.is_proper_officer or standing.is_chair or standing.is_vice_chair
+
+
+def concern_part(standing: Standing, concern: ConcernLike) -> str | None:
+    """R16: a person's part in a concern: "handler" (now or at an earlier stage), "raiser",
+    "subject" (only once told), or None: nothing to see."""
+    if concern.council_id != standing.council.id or not standing.is_member:
+        return None
+    if (
+        concern.handler_id == standing.user.pk
+        or concern.handled_by.filter(pk=standing.user.pk).exists()
+    ):
+        return "handler"
+    if concern.raised_by_id == standing.user.pk:
+        return "raiser"
+    if concern.subject_id == standing.user.pk and concern.subject_told_on is not None:
+        return "subject"
+    return None
+
+
+def can_handle_concern(standing: Standing, concern: ConcernLike) -> bool:
+    """The current handler acts on a concern; R17: never one about themselves or raised by them
+    (routing never makes them so; this guards a change of roles since)."""
+    return (
+        concern.council_id == standing.council.id
+        and standing.is_member
+        and concern.handler_id == standing.user.pk
+        and concern.subject_id != standing.user.pk
+        and concern.raised_by_id != standing.user.pk
+    )
+
+
+def can_withdraw_concern(standing: Standing, concern: ConcernLike) -> bool:
+    return concern.council_id == standing.council.id and concern.raised_by_id == standing.user.pk
+
+
+def visible_concerns(standing: Standing, concerns):
+    """R16: the concerns a person may see in a council: those they raised, those they handle or
+    handled, and those about them once they have been told."""
+    from django.db.models import Q
+
+    if not standing.is_member:
+        return concerns.none()
+    me = standing.user
+    ids = (
+        concerns.filter(council=standing.council)
+        .filter(
+            Q(raised_by=me)
+            | Q(handler=me)
+            | Q(handled_by=me)
+            | Q(subject=me, subject_told_on__isnull=False)
+        )
+        .values("pk")
+    )
+    return concerns.filter(pk__in=ids)
+
+
 def can_view_history(standing: Standing, obj) -> bool:
     """R27: those allowed to see an object can see its history."""
     if isinstance(obj, Council):
@@ -360,6 +448,36 @@ def proper_officer_for(council: Council, on: date | None = None) -> User | None:
         .first()
     )
     return role.user if role else None
+
+
+def _full_council_seat_holder(council: Council, position: str, on: date | None) -> User | None:
+    on = on or timezone.localdate()
+    councillors = (
+        Role.objects.current(on).filter(council=council, kind=RoleKind.COUNCILLOR).values("user_id")
+    )
+    seat = (
+        Seat.objects.current(on)
+        .filter(
+            committee__council=council,
+            committee__kind=Committee.Kind.FULL_COUNCIL,
+            position=position,
+            user_id__in=councillors,
+        )
+        .select_related("user")
+        .first()
+    )
+    return seat.user if seat else None
+
+
+def chair_of(council: Council, on: date | None = None) -> User | None:
+    """The chair of the council on a day: the chair of full council, while a councillor."""
+    return _full_council_seat_holder(council, Seat.Position.CHAIR, on)
+
+
+def vice_chair_of(council: Council, on: date | None = None) -> User | None:
+    """The vice-chair of the council on a day, who takes the chair's part when the chair cannot
+    (R17)."""
+    return _full_council_seat_holder(council, Seat.Position.VICE_CHAIR, on)
 
 
 # ---------------------------------------------------------------------------------------------

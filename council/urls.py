@@ -17,5 +17,6 @@ urlpatterns = [
     # The project package wires every app's pages under the council's address.
     path("<slug:council_slug>/protocol/", include("protocol.urls")),
     path("<slug:council_slug>/requests/", include("correspondence.urls")),
+    path("<slug:council_slug>/concerns/", include("concerns.urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import policy
-from council.models import Council, Role, Seat, User
+from council.models import Council, Role, User
 from council.services import notification_create, record_actor, save_recorded
 
 from . import model_text
@@ -385,20 +385,7 @@ def review_stage(review_on: date, today: date) -> str | None:
 
 
 def council_chair(council: Council, on: date | None = None) -> User | None:
-    """The chair of full council, while a councillor."""
-    seat = (
-        Seat.objects.current(on)
-        .filter(
-            committee__council=council,
-            committee__kind="full_council",
-            position=Seat.Position.CHAIR,
-            user__roles__council=council,
-            user__roles__kind=Role.Kind.COUNCILLOR,
-        )
-        .select_related("user")
-        .first()
-    )
-    return seat.user if seat else None
+    return policy.chair_of(council, on)
 
 
 def review_reminders_send(*, today: date | None = None) -> int:

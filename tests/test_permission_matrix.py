@@ -95,6 +95,18 @@ def info_request(summary: str):
     return get
 
 
+def concern_with(what_happened: str):
+    def get(cast) -> int:
+        from concerns.models import Concern
+
+        return Concern.objects.get(what_happened=what_happened).pk
+
+    return get
+
+
+CONCERN_HANDLERS = {"clerk", "chair", "vice_chair"}
+
+
 def draft_of(cast):
     return cast.council.protocols.get(status="draft")
 
@@ -288,6 +300,46 @@ MATRIX: dict[str, Row] = {
         ),
         request_page({"councillor": 200, "clerk": 403}),
     ),
+    # Concerns (R16, R17): councillors and officers raise them; the Proper Officer, the chair and
+    # the vice-chair may be given them to handle. A concern itself is seen by the person who
+    # raised it and its handlers only: an officer's concern about councillor2, handled by the
+    # clerk, before councillor2 is told.
+    "concerns:concern_list": Row(council_kwargs(), council_page(MEMBERS)),
+    "concerns:concern_new": Row(council_kwargs(), council_page(MEMBERS)),
+    "concerns:concern_queue": Row(council_kwargs(), council_page(CONCERN_HANDLERS)),
+    "concerns:concern_detail": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 200, "clerk": 200}),
+    ),
+    "concerns:concern_history": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_triage": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_tell": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_note": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_refer": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_close": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    "concerns:concern_withdraw": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 302, "clerk": 403}),
+        method="post",
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -297,6 +349,29 @@ MATRIX: dict[str, Row] = {
 
 # Further checks of URLs whose answer depends on the object, beside the one row above.
 EXTRA: list[tuple[str, Row]] = [
+    # R16: once told, the person a concern is about sees it too (but not its history).
+    (
+        "concerns:concern_detail",
+        Row(
+            council_kwargs(pk=concern_with("matrix concern, told")),
+            request_page({"officer": 200, "clerk": 200, "councillor2": 200}),
+        ),
+    ),
+    (
+        "concerns:concern_history",
+        Row(
+            council_kwargs(pk=concern_with("matrix concern, told")),
+            request_page({"officer": 403, "clerk": 200, "councillor2": 403}),
+        ),
+    ),
+    # R17: a concern about the Proper Officer is the chair's, not the clerk's.
+    (
+        "concerns:concern_detail",
+        Row(
+            council_kwargs(pk=concern_with("matrix concern about the clerk")),
+            request_page({"councillor": 200, "chair": 200}),
+        ),
+    ),
     # R3: a request the Proper Officer passed to the RFO: the RFO handles it, other officers do
     # not see it.
     (
@@ -422,6 +497,21 @@ def matrix_data(cast):
     requests.release_confirm_purpose(info_request=granted, acting_user=cast.councillor)
     delegated = ask(cast.chair, "matrix delegated", [cast.confidential_document])
     requests.request_delegate(info_request=delegated, officer=cast.rfo, acting_user=cast.clerk)
+
+    from concerns import services as concerns
+
+    def concern(raiser, subject, what):
+        return concerns.concern_raise(
+            raiser=standing_for(raiser, cast.council),
+            subject=subject,
+            kind="conduct",
+            what_happened=what,
+        )
+
+    concern(cast.officer, cast.councillor2, "matrix concern")
+    told = concern(cast.officer, cast.councillor2, "matrix concern, told")
+    concerns.concern_tell_subject(concern=told, message="Raised with you.", acting_user=cast.clerk)
+    concern(cast.councillor, cast.clerk, "matrix concern about the clerk")
 
     services.notification_create(
         user=cast.councillor,

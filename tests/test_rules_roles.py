@@ -157,6 +157,13 @@ def test_r2_all_councillors_have_the_same_rights_whatever_their_group_or_status(
     fingerprints = {
         c.name: rights_of(policy.standing_for(c, cast.council), objects) for c in councillors
     }
+    # The chair's and vice-chair's only extra is a duty DESIGN §4 names: taking concerns about
+    # the Proper Officer or between councillors (R17), hence a queue of concerns to handle.
+    chair_duties = {"can_view_concern_queue"}
+    for name, rights in fingerprints.items():
+        for duty in chair_duties:
+            expected = name in (cast.chair.name, cast.vice_chair.name)
+            assert rights.pop(duty) is expected, (name, duty)
     first = fingerprints[cast.councillor.name]
     assert all(f == first for f in fingerprints.values()), fingerprints
     # And those rights are real: a councillor may open a public document but not the rest.

@@ -1,0 +1,350 @@
+"""Business actions for concerns (DESIGN §4 R16–R23): `concern_<verb>`, keyword-only, with the
+acting user; lock → check the stage table → change → save with the actor in the history (R27) →
+notices through the outbox.
+
+R16 in notices: a notice about a concern says only that there is a matter to look at, with a link
+that asks for sign-in and checks the policy. No names, kinds or details go in an email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from council.models import Council, User
+from council.policy import Standing, proper_officer_for, standing_for
+from council.services import notification_create, save_recorded
+from council.working_days import add_working_days
+from protocol.models import Section
+
+from .models import Concern, ConcernEvent, Party
+from .routing import party_of, route_concern
+
+Stage = Concern.Stage
+Audience = ConcernEvent.Audience
+
+# R23: each stage is due this many working days after it starts.
+STAGE_WORKING_DAYS = {
+    Stage.TRIAGE: 5,
+    Stage.INFORMAL: 20,
+    Stage.FORMAL: 20,
+    Stage.DECIDED: 10,  # the time to appeal
+    Stage.APPEAL: 20,
+    Stage.REFERRED: 60,  # chase the outside body for its outcome
+}
+
+PRIVACY_NOTICE = (
+    "Only you and the people who handle your concern at each stage can see it. If it is raised "
+    "with the person it is about, they are told that it has been raised and see only what is "
+    "shared with them, never the handlers' notes. Nothing of it appears on any public page."
+)
+NOTICE_SUBJECT = "You have a new matter to look at"
+NOTICE_BODY = "There is a matter for you on the council portal. Sign in to see it."
+
+MSG_NOT_A_MEMBER = "{person} holds no role in this council today. Choose someone who does."
+MSG_WRONG_STAGE = "This concern is at the stage '{stage}'. It cannot move to '{to}'."
+MSG_CLOSED = "This concern is closed."
+MSG_OUTCOME_FOR_STAGE = "Choose an outcome that fits: {allowed}."
+MSG_ALREADY_TOLD = "{person} was already told on {day}."
+MSG_NOBODY_TO_TELL = "This concern is about the working relationship, not a person."
+
+
+def _link(concern: Concern) -> str:
+    return reverse("concerns:concern_detail", args=[concern.council.slug, concern.pk])
+
+
+def _notify(concern: Concern, user: User, key: str) -> None:
+    """R16: the same content-free notice for every concern event."""
+    notification_create(
+        user=user,
+        council=concern.council,
+        key=f"concern:{concern.pk}:{key}:{user.pk}",
+        kind="concern",
+        subject=NOTICE_SUBJECT,
+        body=NOTICE_BODY,
+        link=_link(concern),
+    )
+
+
+def _event(concern, kind, actor, audience, text="") -> ConcernEvent:
+    return ConcernEvent.objects.create(
+        concern=concern, kind=kind, actor=actor, audience=audience, text=text.strip()
+    )
+
+
+def _lock(concern: Concern) -> Concern:
+    return Concern.objects.select_for_update().select_related("council").get(pk=concern.pk)
+
+
+def _move(concern: Concern, stage: str, today: date) -> None:
+    """Move to a stage the table allows, with its due date in working days (R23)."""
+    if not concern.can_become(stage):
+        if not concern.is_open:
+            raise ValidationError(MSG_CLOSED)
+        raise ValidationError(
+            MSG_WRONG_STAGE.format(stage=concern.get_stage_display(), to=Stage(stage).label)
+        )
+    concern.stage = stage
+    concern.stage_started_on = today
+    if stage in STAGE_WORKING_DAYS:
+        concern.stage_due_on = add_working_days(
+            today, STAGE_WORKING_DAYS[Stage(stage)], concern.council.nation
+        ).due
+
+
+def subject_party_of(council: Council, subject: User | None, on: date) -> str:
+    if subject is None:
+        return Party.RELATIONSHIP
+    standing = standing_for(subject, council, on)
+    if not standing.is_member:
+        raise ValidationError({"subject": MSG_NOT_A_MEMBER.format(person=subject.name)})
+    return party_of(standing)
+
+
+def concern_route_preview(*, raiser: Standing, subject: User | None, kind: str):
+    """The route the concern would take, for the page to show before it is raised."""
+    party = subject_party_of(raiser.council, subject, raiser.on)
+    return route_concern(raiser=raiser, subject=subject, subject_party=party, kind=kind)
+
+
+def concern_raise(
+    *,
+    raiser: Standing,
+    subject: User | None,
+    kind: str,
+    sections: Iterable[Section] = (),
+    what_happened: str,
+    outcome_hoped: str = "",
+) -> Concern:
+    """A councillor or an officer raises a concern. It is routed (R17–R21) and the handler told,
+    without details (R16)."""
+    if subject is not None and subject.pk == raiser.user.pk:
+        raise ValidationError({"subject": "You cannot raise a concern about yourself."})
+    council, today = raiser.council, raiser.on
+    subject_party = subject_party_of(council, subject, today)
+    routing = route_concern(raiser=raiser, subject=subject, subject_party=subject_party, kind=kind)
+    with transaction.atomic():
+        concern = Concern(
+            council=council,
+            raised_by=raiser.user,
+            raiser_party=party_of(raiser),
+            subject=subject,
+            subject_party=subject_party,
+            kind=kind,
+            what_happened=what_happened.strip(),
+            outcome_hoped=outcome_hoped.strip(),
+            path=routing.path,
+            route_explanation=routing.explanation,
+            handler=routing.handler,
+            stage=Stage.TRIAGE,
+            raised_on=today,
+            stage_started_on=today,
+            stage_due_on=add_working_days(
+                today, STAGE_WORKING_DAYS[Stage.TRIAGE], council.nation
+            ).due,
+            referred_to=routing.refer_to,
+        )
+        save_recorded(concern, acting_user=raiser.user)
+        concern.sections.set([s for s in sections if s.version.council_id == council.pk])
+        if routing.handler:
+            concern.handled_by.add(routing.handler)
+            _notify(concern, routing.handler, "raised")
+        _event(concern, ConcernEvent.Kind.RAISED, raiser.user, Audience.RAISER)
+    return concern
+
+
+def concern_triage(
+    *, concern: Concern, next_stage: str, note: str, acting_user: User, today: date | None = None
+) -> Concern:
+    """The handler decides the next step: informal resolution (the default, R18/R19), the formal
+    procedure, or (R21) a referral outside the council."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        concern = _lock(concern)
+        if concern.stage != Stage.TRIAGE:
+            raise ValidationError(
+                MSG_WRONG_STAGE.format(
+                    stage=concern.get_stage_display(), to=Stage(next_stage).label
+                )
+            )
+        if concern.path == Concern.Path.CODE_OF_CONDUCT and next_stage != Stage.REFERRED:
+            raise ValidationError(
+                {"next_stage": "A Code of Conduct complaint is referred outside the council (R21)."}
+            )
+        if concern.path == Concern.Path.COUNCILLOR_ABOUT_OFFICER and next_stage == Stage.FORMAL:
+            raise ValidationError(
+                {
+                    "next_stage": "A councillor's concern about an officer is raised with the "
+                    "Proper Officer informally first (R18)."
+                }
+            )
+        _move(concern, next_stage, today)
+        if concern.path == Concern.Path.COUNCILLOR_ABOUT_OFFICER and next_stage == Stage.INFORMAL:
+            # R18: the chair raises it with the Proper Officer, the line manager, who takes it on.
+            line_manager = proper_officer_for(concern.council, today)
+            if line_manager and line_manager.pk not in (concern.subject_id, concern.raised_by_id):
+                concern.handler = line_manager
+        save_recorded(concern, acting_user=acting_user)
+        if concern.handler:
+            concern.handled_by.add(concern.handler)
+            if concern.handler.pk != acting_user.pk:
+                _notify(concern, concern.handler, f"stage-{next_stage}")
+        _event(
+            concern,
+            ConcernEvent.Kind.TRIAGED,
+            acting_user,
+            Audience.RAISER,
+            f"Next: {Stage(next_stage).label}. {note}",
+        )
+        _notify(concern, concern.raised_by, f"stage-{next_stage}")
+    return concern
+
+
+def concern_tell_subject(
+    *, concern: Concern, message: str, acting_user: User, today: date | None = None
+) -> Concern:
+    """R16/R22: the person concerned is told, in writing, that the matter is raised with them.
+    From then on they see the concern's summary and what is shared with them."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        concern = _lock(concern)
+        if not concern.is_open:
+            raise ValidationError(MSG_CLOSED)
+        if concern.subject is None:
+            raise ValidationError(MSG_NOBODY_TO_TELL)
+        if concern.subject_told_on:
+            raise ValidationError(
+                MSG_ALREADY_TOLD.format(
+                    person=concern.subject.name, day=f"{concern.subject_told_on:%-d %B %Y}"
+                )
+            )
+        concern.subject_told_on = today
+        save_recorded(concern, acting_user=acting_user)
+        _event(concern, ConcernEvent.Kind.SUBJECT_TOLD, acting_user, Audience.BOTH, message)
+        _notify(concern, concern.subject, "told")
+    return concern
+
+
+def concern_add_note(
+    *, concern: Concern, kind: str, audience: str, text: str, acting_user: User
+) -> ConcernEvent:
+    """A handler records a step: a conversation, a conciliation (by the monitoring officer or an
+    independent person), or a private note. The audience says who may read it (R16)."""
+    if not text.strip():
+        raise ValidationError({"text": "Enter what happened."})
+    with transaction.atomic():
+        concern = _lock(concern)
+        if not concern.is_open:
+            raise ValidationError(MSG_CLOSED)
+        if audience == Audience.BOTH and not concern.subject_told_on:
+            raise ValidationError(
+                {"audience": "The person concerned has not been told of this matter yet."}
+            )
+        event = _event(concern, kind, acting_user, audience, text)
+        if audience in (Audience.RAISER, Audience.BOTH) and acting_user != concern.raised_by:
+            _notify(concern, concern.raised_by, f"event-{event.pk}")
+        if audience == Audience.BOTH and concern.subject:
+            _notify(concern, concern.subject, f"event-{event.pk}")
+    return event
+
+
+def concern_refer(
+    *, concern: Concern, referred_on: date, reference: str, acting_user: User
+) -> Concern:
+    """R21: record the referral outside the council; the council's own process stops here."""
+    with transaction.atomic():
+        concern = _lock(concern)
+        if concern.stage == Stage.TRIAGE:
+            _move(concern, Stage.REFERRED, referred_on)
+        elif concern.stage != Stage.REFERRED:
+            raise ValidationError(
+                MSG_WRONG_STAGE.format(stage=concern.get_stage_display(), to=Stage.REFERRED.label)
+            )
+        concern.referred_on = referred_on
+        concern.referral_reference = reference.strip()
+        save_recorded(concern, acting_user=acting_user)
+        _event(
+            concern,
+            ConcernEvent.Kind.REFERRED,
+            acting_user,
+            Audience.RAISER,
+            f"Referred to {concern.referred_to} on {referred_on:%-d %B %Y}"
+            + (f", reference {concern.referral_reference}." if concern.referral_reference else "."),
+        )
+        _notify(concern, concern.raised_by, "referred")
+    return concern
+
+
+# Which outcomes close a concern from which stage.
+CLOSING_OUTCOMES = {
+    Stage.TRIAGE: {Concern.Outcome.RESOLVED_INFORMALLY},
+    Stage.INFORMAL: {Concern.Outcome.RESOLVED_INFORMALLY},
+    Stage.REFERRED: {Concern.Outcome.REFERRED},
+}
+
+
+def concern_close(
+    *,
+    concern: Concern,
+    outcome: str,
+    reasons: str,
+    actions_agreed: str = "",
+    referral_outcome: str = "",
+    acting_user: User,
+    today: date | None = None,
+) -> Concern:
+    """Close a concern with its outcome record: resolved informally, or (R21) the outside body's
+    outcome. Formal outcomes come from the panel's decision."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        concern = _lock(concern)
+        allowed = CLOSING_OUTCOMES.get(Stage(concern.stage), set())
+        if outcome not in allowed:
+            if not concern.is_open:
+                raise ValidationError(MSG_CLOSED)
+            labels = ", ".join(Concern.Outcome(o).label.lower() for o in allowed) or "none here"
+            raise ValidationError({"outcome": MSG_OUTCOME_FOR_STAGE.format(allowed=labels)})
+        if concern.stage == Stage.REFERRED and not referral_outcome.strip():
+            raise ValidationError({"referral_outcome": "Enter the outside body's outcome."})
+        _move(concern, Stage.CLOSED, today)
+        concern.outcome = outcome
+        concern.outcome_reasons = reasons.strip()
+        concern.actions_agreed = actions_agreed.strip()
+        concern.referral_outcome = referral_outcome.strip()
+        concern.closed_on = today
+        save_recorded(concern, acting_user=acting_user)
+        audience = Audience.BOTH if concern.subject_told_on else Audience.RAISER
+        _event(
+            concern,
+            ConcernEvent.Kind.CLOSED,
+            acting_user,
+            audience,
+            f"{concern.get_outcome_display()}. {concern.outcome_reasons}",
+        )
+        _notify(concern, concern.raised_by, "closed")
+        if concern.subject_told_on and concern.subject:
+            _notify(concern, concern.subject, "closed")
+    return concern
+
+
+def concern_withdraw(*, concern: Concern, acting_user: User, today: date | None = None) -> Concern:
+    """The person who raised it withdraws it, at any open stage."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        concern = _lock(concern)
+        if not concern.is_open:
+            raise ValidationError(MSG_CLOSED)
+        concern.stage = Stage.CLOSED
+        concern.outcome = Concern.Outcome.WITHDRAWN
+        concern.closed_on = today
+        save_recorded(concern, acting_user=acting_user)
+        audience = Audience.BOTH if concern.subject_told_on else Audience.RAISER
+        _event(concern, ConcernEvent.Kind.WITHDRAWN, acting_user, audience)
+        if concern.handler:
+            _notify(concern, concern.handler, "withdrawn")
+    return concern

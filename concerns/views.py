@@ -1,0 +1,293 @@
+"""Concerns: raising, following, the handler's steps and the triage queue (R16–R21). Thin views:
+every lookup goes through council.policy, every change through concerns.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from council import policy
+from council.history import timeline
+from council.views import MAX_LIST, council_page, form_page, posted, run_service
+
+from . import forms, services
+from .models import Concern
+
+Stage = Concern.Stage
+
+
+def _get_concern(standing, pk) -> Concern:
+    """R16: a concern this person has a part in, or the same 404 as one that does not exist."""
+    visible = policy.visible_concerns(standing, Concern.objects.all())
+    return get_object_or_404(
+        visible.select_related("council", "raised_by", "subject", "handler"), pk=pk
+    )
+
+
+def _detail_url(standing, concern) -> str:
+    return reverse("concerns:concern_detail", args=[standing.council.slug, concern.pk])
+
+
+def _handled(standing, pk) -> Concern:
+    concern = _get_concern(standing, pk)
+    if not policy.can_handle_concern(standing, concern):
+        raise PermissionDenied
+    return concern
+
+
+@council_page(policy.can_raise_concern)
+def concern_list(request, standing):
+    """The concerns a person raised, and those raised with them."""
+    me = standing.user
+    concerns = (
+        policy.visible_concerns(standing, Concern.objects.all())
+        .filter(Q(raised_by=me) | Q(subject=me))
+        .select_related("subject", "raised_by", "handler")
+        .order_by("-raised_on", "-id")[:MAX_LIST]
+    )
+    return render(
+        request,
+        "concerns/concern_list.html",
+        {"standing": standing, "concerns": concerns, "today": standing.on},
+    )
+
+
+@council_page(policy.can_raise_concern)
+def concern_new(request, standing):
+    form = forms.RaiseForm(posted(request), standing=standing)
+    routing = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = form.subject_user()
+        if "preview" in request.POST:
+            routing = run_service(
+                form,
+                lambda: services.concern_route_preview(
+                    raiser=standing, subject=subject, kind=data["kind"]
+                ),
+            )
+        else:
+            concern = run_service(
+                form,
+                lambda: services.concern_raise(
+                    raiser=standing,
+                    subject=subject,
+                    kind=data["kind"],
+                    sections=data.get("sections") or [],
+                    what_happened=data["what_happened"],
+                    outcome_hoped=data["outcome_hoped"],
+                ),
+            )
+            if concern:
+                messages.success(
+                    request,
+                    f"Your concern is raised. {concern.handler.name if concern.handler else ''} "
+                    f"will look at it by {concern.stage_due_on:%A %-d %B %Y}.",
+                )
+                return redirect(_detail_url(standing, concern))
+    return render(
+        request,
+        "concerns/concern_new.html",
+        {
+            "standing": standing,
+            "form": form,
+            "routing": routing,
+            "privacy_notice": services.PRIVACY_NOTICE,
+        },
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_detail(request, standing, pk):
+    concern = _get_concern(standing, pk)
+    part = policy.concern_part(standing, concern)
+    if part is None:  # visible through the queryset but no part any more: as if not there
+        raise PermissionDenied
+    audiences = policy.CONCERN_EVENT_AUDIENCES[part]
+    can_handle = policy.can_handle_concern(standing, concern)
+    context = {
+        "standing": standing,
+        "concern": concern,
+        "part": part,
+        "events": concern.events.filter(audience__in=audiences).select_related("actor"),
+        "sections": concern.sections.order_by("position") if part != "subject" else [],
+        "can_handle": can_handle,
+        "can_withdraw": policy.can_withdraw_concern(standing, concern) and concern.is_open,
+        "overdue": concern.is_overdue(standing.on),
+        "closing_outcomes": services.CLOSING_OUTCOMES.get(Stage(concern.stage), set()),
+    }
+    return render(request, "concerns/concern_detail.html", context)
+
+
+@council_page(policy.can_view_council_home)
+def concern_history(request, standing, pk):
+    """R16/R27: a concern's history is for its handlers only."""
+    concern = _get_concern(standing, pk)
+    if policy.concern_part(standing, concern) != "handler":
+        raise PermissionDenied
+    return render(
+        request,
+        "council/history.html",
+        {"standing": standing, "object": concern, "entries": timeline(concern)},
+    )
+
+
+@council_page(policy.can_view_council_home)
+@require_POST
+def concern_withdraw(request, standing, pk):
+    concern = _get_concern(standing, pk)
+    if not policy.can_withdraw_concern(standing, concern):
+        raise PermissionDenied
+    try:
+        services.concern_withdraw(concern=concern, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your concern is withdrawn.")
+    return redirect(_detail_url(standing, concern))
+
+
+def _handler_form(request, standing, concern, form, action, *, title, submit, done, intro=""):
+    """The shape of every handler step: a form, one service, a message, back to the concern."""
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: action(form.cleaned_data)):
+            messages.success(request, done)
+            return redirect(_detail_url(standing, concern))
+    return form_page(
+        request,
+        standing,
+        form,
+        title=title,
+        submit=submit,
+        back=_detail_url(standing, concern),
+        intro=intro,
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_triage(request, standing, pk):
+    concern = _handled(standing, pk)
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.TriageForm(posted(request)),
+        lambda data: services.concern_triage(
+            concern=concern,
+            next_stage=data["next_stage"],
+            note=data["note"],
+            acting_user=request.user,
+        ),
+        title="Triage this concern",
+        submit="Record the next step",
+        done="The next step is recorded.",
+        intro=concern.route_explanation,
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_tell(request, standing, pk):
+    concern = _handled(standing, pk)
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.TellForm(posted(request)),
+        lambda data: services.concern_tell_subject(
+            concern=concern, message=data["message"], acting_user=request.user
+        ),
+        title=f"Tell {concern.subject_label} about this concern",
+        submit="Send in writing",
+        done="They are told, and can now see what you share with them.",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_note(request, standing, pk):
+    concern = _handled(standing, pk)
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.NoteForm(posted(request)),
+        lambda data: services.concern_add_note(
+            concern=concern,
+            kind=data["kind"],
+            audience=data["audience"],
+            text=data["text"],
+            acting_user=request.user,
+        ),
+        title="Record a step",
+        submit="Record it",
+        done="It is recorded.",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_refer(request, standing, pk):
+    concern = _handled(standing, pk)
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.ReferForm(posted(request), initial={"referred_on": standing.on}),
+        lambda data: services.concern_refer(
+            concern=concern,
+            referred_on=data["referred_on"],
+            reference=data["reference"],
+            acting_user=request.user,
+        ),
+        title=f"Refer to {concern.referred_to or 'a body outside the council'}",
+        submit="Record the referral",
+        done="The referral is recorded.",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_close(request, standing, pk):
+    concern = _handled(standing, pk)
+    allowed = services.CLOSING_OUTCOMES.get(Stage(concern.stage), set())
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.CloseForm(posted(request), concern=concern, allowed=allowed),
+        lambda data: services.concern_close(
+            concern=concern,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            actions_agreed=data["actions_agreed"],
+            referral_outcome=data.get("referral_outcome", ""),
+            acting_user=request.user,
+        ),
+        title="Close this concern",
+        submit="Close it",
+        done="The concern is closed, with its outcome recorded.",
+    )
+
+
+@council_page(policy.can_view_concern_queue)
+def concern_queue(request, standing):
+    """R23: the open matters this person handles, overdue first, then by due date."""
+    concerns = (
+        Concern.objects.filter(council=standing.council, handler=standing.user)
+        .filter(stage__in=Concern.OPEN)
+        .select_related("raised_by", "subject")
+        .annotate(
+            late=Case(
+                When(stage_due_on__lt=standing.on, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("late", "stage_due_on", "id")[:MAX_LIST]
+    )
+    return render(
+        request,
+        "concerns/queue.html",
+        {"standing": standing, "concerns": concerns, "today": standing.on},
+    )
