@@ -149,3 +149,82 @@ class CloseForm(PlainMessages, forms.Form):
             self.initial.setdefault("outcome", next(iter(allowed)))
         if concern.stage != Stage.REFERRED:
             del self.fields["referral_outcome"]
+
+
+class HearingForm(PlainMessages, forms.Form):
+    held_on = forms.DateField(label="Date of the hearing", widget=DateInput())
+    members = forms.ModelMultipleChoiceField(
+        label="Panel members from the personnel committee",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    substitutes = forms.ModelMultipleChoiceField(
+        label="Substitutes appointed by the council",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only when the committee cannot form a panel on its own.",
+    )
+    substitute_minute = forms.CharField(
+        label="Minute appointing the substitutes",
+        required=False,
+        max_length=100,
+        help_text="For example 26/41.",
+    )
+    companion = forms.CharField(
+        label="Companion, if known",
+        required=False,
+        max_length=200,
+        help_text="The right to be accompanied is offered in the letter.",
+    )
+
+    def __init__(self, *args, eligible: list[User], councillors, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("members", User.objects.filter(pk__in=[u.pk for u in eligible])),
+            ("substitutes", councillors),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset.order_by("name")
+            field.label_from_instance = lambda u: u.name
+
+    def substitutes_with_minute(self) -> dict[User, str]:
+        minute = self.cleaned_data.get("substitute_minute", "")
+        return {u: minute for u in self.cleaned_data.get("substitutes") or []}
+
+
+class MoveHearingForm(PlainMessages, forms.Form):
+    held_on = forms.DateField(
+        label="New date",
+        widget=DateInput(),
+        help_text="Within 5 working days of the first date.",
+    )
+    companion = forms.CharField(label="Companion", required=False, max_length=200)
+
+
+class DecisionForm(PlainMessages, forms.Form):
+    outcome = forms.ChoiceField(
+        label="The panel's decision",
+        choices=[
+            (o.value, o.label)
+            for o in (
+                Concern.Outcome.UPHELD,
+                Concern.Outcome.PARTLY_UPHELD,
+                Concern.Outcome.NOT_UPHELD,
+            )
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="The panel's reasons",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Both people receive these in writing.",
+    )
+
+
+class AppealForm(PlainMessages, forms.Form):
+    grounds = forms.CharField(
+        label="Why are you appealing?", widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -193,6 +193,9 @@ class ConcernEvent(models.Model):
         REFERRAL_OUTCOME = "referral_outcome", "Outcome of the referral"
         NOTE = "note", "Note"
         FORMAL = "formal", "Formal procedure started"
+        HEARING = "hearing", "Hearing arranged"
+        DECIDED = "decided", "Decision, in writing"
+        APPEALED = "appealed", "Appeal made"
         CLOSED = "closed", "Closed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -214,3 +217,52 @@ class ConcernEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+
+class Hearing(models.Model):
+    """A formal hearing, or an appeal hearing, of a concern (R20, R22)."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", "Hearing"
+        APPEAL = "appeal", "Appeal hearing"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="hearings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    first_held_on = models.DateField(help_text="The date first arranged.")
+    held_on = models.DateField()
+    # R22: the right to be accompanied is offered in the letter; the companion is recorded.
+    companion = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=30, choices=Concern.Outcome.choices, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_on:%-d %B %Y}"
+
+
+class PanelMember(models.Model):
+    """A member of a hearing's panel: from the personnel committee, or a substitute the council
+    appointed when the committee could not form a panel (R20)."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    substitute_minute = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a substitute: the minute of the council's decision appointing them.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hearing", "user"], name="one_seat_per_panel"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -18,4 +18,9 @@ urlpatterns = [
     path("<int:pk>/note/", views.concern_note, name="concern_note"),
     path("<int:pk>/refer/", views.concern_refer, name="concern_refer"),
     path("<int:pk>/close/", views.concern_close, name="concern_close"),
+    path("<int:pk>/formal/", views.concern_formal, name="concern_formal"),
+    path("<int:pk>/hearing/", views.hearing_arrange, name="hearing_arrange"),
+    path("<int:pk>/hearing/move/", views.hearing_move, name="hearing_move"),
+    path("<int:pk>/hearing/decision/", views.hearing_decide, name="hearing_decide"),
+    path("<int:pk>/appeal/", views.concern_appeal, name="concern_appeal"),
 ]

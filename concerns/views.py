@@ -6,16 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
 from council.history import timeline
+from council.models import Role, User
 from council.views import MAX_LIST, council_page, form_page, posted, run_service
 
 from . import forms, services
-from .models import Concern
+from .models import Concern, Hearing
 
 Stage = Concern.Stage
 
@@ -118,7 +120,11 @@ def concern_detail(request, standing, pk):
         "can_handle": can_handle,
         "can_withdraw": policy.can_withdraw_concern(standing, concern) and concern.is_open,
         "overdue": concern.is_overdue(standing.on),
-        "closing_outcomes": services.CLOSING_OUTCOMES.get(Stage(concern.stage), set()),
+        "closing_outcomes": services.closing_outcomes(concern) if can_handle else set(),
+        "pending_hearing": concern.hearings.filter(decided_on__isnull=True).first(),
+        "can_appeal": part in ("raiser", "subject")
+        and concern.stage == Stage.DECIDED
+        and standing.on <= concern.stage_due_on,
     }
     return render(request, "concerns/concern_detail.html", context)
 
@@ -250,7 +256,7 @@ def concern_refer(request, standing, pk):
 @council_page(policy.can_view_council_home)
 def concern_close(request, standing, pk):
     concern = _handled(standing, pk)
-    allowed = services.CLOSING_OUTCOMES.get(Stage(concern.stage), set())
+    allowed = services.closing_outcomes(concern)
     return _handler_form(
         request,
         standing,
@@ -290,4 +296,134 @@ def concern_queue(request, standing):
         request,
         "concerns/queue.html",
         {"standing": standing, "concerns": concerns, "today": standing.on},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The formal procedure (R20, R22)
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_council_home)
+@require_POST
+def concern_formal(request, standing, pk):
+    concern = _handled(standing, pk)
+    try:
+        services.concern_start_formal(concern=concern, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The matter goes to the formal procedure. Arrange the hearing.")
+    return redirect(_detail_url(standing, concern))
+
+
+@council_page(policy.can_view_council_home)
+def hearing_arrange(request, standing, pk):
+    concern = _handled(standing, pk)
+    kind = Hearing.Kind.APPEAL if concern.stage == Stage.APPEAL else Hearing.Kind.HEARING
+    eligible, short = services.panel_candidates(concern=concern, kind=kind, on=standing.on)
+    councillors = User.objects.filter(
+        pk__in=Role.objects.current(standing.on)
+        .filter(council=standing.council, kind=Role.Kind.COUNCILLOR)
+        .values("user_id")
+    ).exclude(pk__in=[u.pk for u in eligible])
+    form = forms.HearingForm(posted(request), eligible=eligible, councillors=councillors)
+    quorum = standing.council.panel_quorum
+    intro = f"A panel of at least {quorum} members of the personnel committee hears it."
+    if short:
+        intro += (
+            f" The committee can provide only {len(eligible)} member"
+            f"{'s' if len(eligible) != 1 else ''} who had no part in this matter: the council "
+            f"must appoint {short} substitute{'s' if short != 1 else ''}, and you record the "
+            "minute."
+        )
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        form,
+        lambda data: services.hearing_arrange(
+            concern=concern,
+            held_on=data["held_on"],
+            members=list(data["members"]),
+            substitutes=form.substitutes_with_minute(),
+            companion=data["companion"],
+            acting_user=request.user,
+        ),
+        title=f"Arrange the {Hearing.Kind(kind).label.lower()}",
+        submit="Arrange it",
+        done="The hearing is arranged; both people are told in writing.",
+        intro=intro,
+    )
+
+
+def _pending_hearing(concern) -> Hearing:
+    hearing = concern.hearings.filter(decided_on__isnull=True).first()
+    if hearing is None:
+        raise Http404("No hearing is waiting.")
+    return hearing
+
+
+@council_page(policy.can_view_council_home)
+def hearing_move(request, standing, pk):
+    concern = _handled(standing, pk)
+    hearing = _pending_hearing(concern)
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.MoveHearingForm(posted(request), initial={"companion": hearing.companion}),
+        lambda data: services.hearing_move(
+            hearing=hearing,
+            held_on=data["held_on"],
+            companion=data["companion"],
+            acting_user=request.user,
+        ),
+        title="Move the hearing for the companion",
+        submit="Move it",
+        done="The hearing is moved.",
+        intro=f"First arranged for {hearing.first_held_on:%A %-d %B %Y}.",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def hearing_decide(request, standing, pk):
+    concern = _handled(standing, pk)
+    hearing = _pending_hearing(concern)
+    panel = ", ".join(m.user.name for m in hearing.panel.select_related("user"))
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.DecisionForm(posted(request)),
+        lambda data: services.hearing_decide(
+            hearing=hearing,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            acting_user=request.user,
+        ),
+        title="Record the panel's decision",
+        submit="Record the decision",
+        done="The decision is recorded and sent to both people in writing.",
+        intro=f"The panel: {panel}.",
+    )
+
+
+@council_page(policy.can_view_council_home)
+def concern_appeal(request, standing, pk):
+    concern = _get_concern(standing, pk)
+    if policy.concern_part(standing, concern) not in ("raiser", "subject"):
+        raise PermissionDenied
+    return _handler_form(
+        request,
+        standing,
+        concern,
+        forms.AppealForm(posted(request)),
+        lambda data: services.concern_appeal(
+            concern=concern, grounds=data["grounds"], acting_user=request.user
+        ),
+        title="Appeal the decision",
+        submit="Send the appeal",
+        done="Your appeal is made. A panel of members not involved before will hear it.",
+        intro=f"You may appeal until {concern.stage_due_on:%A %-d %B %Y}.",
     )

@@ -198,6 +198,8 @@ class CouncilForm(PlainMessages, forms.ModelForm):
             "monitoring_officer_name",
             "monitoring_officer_email",
             "response_working_days",
+            "panel_quorum",
+            "appeal_working_days",
         ]
         labels = {
             "kind": "Type of council",

