@@ -4,8 +4,15 @@
 import os
 import sys
 
+# Commands that only compare the models with the migration files. They sign nothing and serve
+# nothing, so they run on a bare checkout with no SECRET_KEY (`manage.py makemigrations --check`
+# in a hook or CI). Everything else, serving above all, still refuses to start without one.
+CODE_ONLY_COMMANDS = {"makemigrations"}
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+    if sys.argv[1:2] and sys.argv[1] in CODE_ONLY_COMMANDS and not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = "only-for-comparing-models-with-migrations-never-for-serving"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

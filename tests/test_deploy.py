@@ -84,6 +84,16 @@ def test_a_bad_boolean_is_refused_rather_than_guessed():
     assert "ImproperlyConfigured: DEBUG must be true or false, not 'maybe'." in result.stderr
 
 
+def test_a_bare_checkout_can_check_its_migrations_but_not_serve():
+    env = production_env()
+    del env["SECRET_KEY"]
+    del env["DEBUG"]
+    result = manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+    assert "SECRET_KEY is not set" in manage("check", env=env).stderr
+
+
 @pytest.mark.django_db
 def test_the_migrations_match_the_models():
     # Exits (SystemExit 1) when a model change has no migration.
