@@ -164,8 +164,42 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return f"Concern {self.pk}"
 
+    def why_not(self, stage: str) -> str | None:
+        """Why the workflow does not let this concern move to `stage` next, or None when it does:
+        the stage table, then the rules that depend on the route."""
+        Stage, Path = self.Stage, self.Path
+        if not self.is_open:
+            return "This concern is closed."
+        if stage not in self.TRANSITIONS[Stage(self.stage)]:
+            return (
+                f"This concern is at the stage '{self.get_stage_display()}'. It cannot move to "
+                f"'{Stage(stage).label}'."
+            )
+        # R21: a Code of Conduct complaint is decided outside; nothing else is referred out.
+        if self.path == Path.CODE_OF_CONDUCT and stage in (Stage.INFORMAL, Stage.FORMAL):
+            return "A Code of Conduct complaint is referred outside the council (R21)."
+        if self.path != Path.CODE_OF_CONDUCT and stage == Stage.REFERRED:
+            return "Only a Code of Conduct complaint is referred outside the council."
+        if stage == Stage.FORMAL:
+            # R18: a councillor's concern about an officer goes to the line manager informally
+            # first; only then the disciplinary procedure.
+            if self.path == Path.COUNCILLOR_ABOUT_OFFICER and self.stage == Stage.TRIAGE:
+                return (
+                    "A councillor's concern about an officer is raised with the Proper Officer "
+                    "informally first (R18)."
+                )
+            if self.subject_id is None:
+                return "The formal procedure needs a person the concern is about."
+            # R22: the person concerned is told in writing before any formal stage.
+            if self.subject_told_on is None:
+                return (
+                    f"Tell {self.subject.name} in writing first: they must know of the matter "
+                    "before a hearing."
+                )
+        return None
+
     def can_become(self, stage: str) -> bool:
-        return stage in self.TRANSITIONS.get(self.Stage(self.stage), set())
+        return self.why_not(stage) is None
 
     @property
     def is_open(self) -> bool:

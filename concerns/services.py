@@ -16,8 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from council.models import Council, User
-from council.policy import Standing, proper_officer_for, standing_for
+from council.models import Committee, Council, Seat, User
+from council.policy import Standing, chair_of, proper_officer_for, standing_for
 from council.services import notification_create, save_recorded
 from council.working_days import add_working_days
 from protocol.models import Section
@@ -47,7 +47,6 @@ NOTICE_SUBJECT = "You have a new matter to look at"
 NOTICE_BODY = "There is a matter for you on the council portal. Sign in to see it."
 
 MSG_NOT_A_MEMBER = "{person} holds no role in this council today. Choose someone who does."
-MSG_WRONG_STAGE = "This concern is at the stage '{stage}'. It cannot move to '{to}'."
 MSG_CLOSED = "This concern is closed."
 MSG_OUTCOME_FOR_STAGE = "Choose an outcome that fits: {allowed}."
 MSG_ALREADY_TOLD = "{person} was already told on {day}."
@@ -82,13 +81,11 @@ def _lock(concern: Concern) -> Concern:
 
 
 def _move(concern: Concern, stage: str, today: date) -> None:
-    """Move to a stage the table allows, with its due date in working days (R23)."""
-    if not concern.can_become(stage):
-        if not concern.is_open:
-            raise ValidationError(MSG_CLOSED)
-        raise ValidationError(
-            MSG_WRONG_STAGE.format(stage=concern.get_stage_display(), to=Stage(stage).label)
-        )
+    """Move to a stage the workflow allows (Concern.why_not), with its due date in working days
+    (R23)."""
+    refusal = concern.why_not(stage)
+    if refusal:
+        raise ValidationError(refusal)
     concern.stage = stage
     concern.stage_started_on = today
     if stage in STAGE_WORKING_DAYS:
@@ -167,22 +164,7 @@ def concern_triage(
     with transaction.atomic():
         concern = _lock(concern)
         if concern.stage != Stage.TRIAGE:
-            raise ValidationError(
-                MSG_WRONG_STAGE.format(
-                    stage=concern.get_stage_display(), to=Stage(next_stage).label
-                )
-            )
-        if concern.path == Concern.Path.CODE_OF_CONDUCT and next_stage != Stage.REFERRED:
-            raise ValidationError(
-                {"next_stage": "A Code of Conduct complaint is referred outside the council (R21)."}
-            )
-        if concern.path == Concern.Path.COUNCILLOR_ABOUT_OFFICER and next_stage == Stage.FORMAL:
-            raise ValidationError(
-                {
-                    "next_stage": "A councillor's concern about an officer is raised with the "
-                    "Proper Officer informally first (R18)."
-                }
-            )
+            raise ValidationError("This concern has been triaged already.")
         _move(concern, next_stage, today)
         if concern.path == Concern.Path.COUNCILLOR_ABOUT_OFFICER and next_stage == Stage.INFORMAL:
             # R18: the chair raises it with the Proper Officer, the line manager, who takes it on.
@@ -259,12 +241,8 @@ def concern_refer(
     """R21: record the referral outside the council; the council's own process stops here."""
     with transaction.atomic():
         concern = _lock(concern)
-        if concern.stage == Stage.TRIAGE:
-            _move(concern, Stage.REFERRED, referred_on)
-        elif concern.stage != Stage.REFERRED:
-            raise ValidationError(
-                MSG_WRONG_STAGE.format(stage=concern.get_stage_display(), to=Stage.REFERRED.label)
-            )
+        if concern.stage != Stage.REFERRED:
+            _move(concern, Stage.REFERRED, referred_on)  # R21: Concern.why_not
         concern.referred_on = referred_on
         concern.referral_reference = reference.strip()
         save_recorded(concern, acting_user=acting_user)
@@ -362,8 +340,6 @@ def concern_withdraw(*, concern: Concern, acting_user: User, today: date | None 
 # The formal procedure (R20, R22)
 # ---------------------------------------------------------------------------------------------
 
-MSG_FORMAL_NEEDS_PERSON = "The formal procedure needs a person the concern is about."
-MSG_TELL_FIRST = "Tell {person} in writing first: they must know of the matter before a hearing."
 MSG_PANEL_CHAIR_ALONE = (
     "The chair never decides a grievance, disciplinary or performance matter alone. Choose a "
     "panel of the personnel committee."
@@ -413,8 +389,6 @@ def _panel_exclusions(concern: Concern, kind: str) -> dict[int, str]:
 
 
 def personnel_committee_members(council: Council, on: date) -> list[User]:
-    from council.models import Committee, Seat
-
     seats = (
         Seat.objects.current(on)
         .filter(committee__council=council, committee__kind=Committee.Kind.PERSONNEL)
@@ -438,8 +412,6 @@ def panel_check(
     """R20: a panel of the personnel committee with the council's quorum, never the chair alone;
     R17/R22: without the subject, the raiser, earlier handlers (and, on appeal, the first
     panel). Substitutes count only with the minute of their appointment."""
-    from council.policy import chair_of
-
     everyone = [*members, *substitutes]
     chair = chair_of(concern.council, on)
     if chair is not None and [u.pk for u in everyone] == [chair.pk]:
@@ -478,13 +450,7 @@ def concern_start_formal(
     today = today or timezone.localdate()
     with transaction.atomic():
         concern = _lock(concern)
-        if concern.subject is None:
-            raise ValidationError(MSG_FORMAL_NEEDS_PERSON)
-        if concern.path == Concern.Path.CODE_OF_CONDUCT:
-            raise ValidationError("A Code of Conduct complaint is referred outside the council.")
-        if not concern.subject_told_on:
-            raise ValidationError(MSG_TELL_FIRST.format(person=concern.subject.name))
-        _move(concern, Stage.FORMAL, today)
+        _move(concern, Stage.FORMAL, today)  # R18, R21, R22: Concern.why_not
         save_recorded(concern, acting_user=acting_user)
         _event(
             concern,
@@ -494,8 +460,9 @@ def concern_start_formal(
             "The matter goes to the formal procedure. A panel of the personnel committee will "
             "hear it.",
         )
-        _notify(concern, concern.raised_by, "formal")
-        _notify(concern, concern.subject, "formal")
+        for person in (concern.raised_by, concern.subject):
+            if person is not None:  # a formal stage always has a subject (Concern.why_not)
+                _notify(concern, person, "formal")
     return concern
 
 

@@ -122,7 +122,7 @@ def concern_detail(request, standing, pk):
         "overdue": concern.is_overdue(standing.on),
         "closing_outcomes": services.closing_outcomes(concern) if can_handle else set(),
         "pending_hearing": concern.hearings.filter(decided_on__isnull=True).first(),
-        "can_appeal": part in ("raiser", "subject")
+        "can_appeal": part in policy.APPEALING_PARTS
         and concern.stage == Stage.DECIDED
         and standing.on <= concern.stage_due_on,
     }
@@ -133,7 +133,7 @@ def concern_detail(request, standing, pk):
 def concern_history(request, standing, pk):
     """R16/R27: a concern's history is for its handlers only."""
     concern = _get_concern(standing, pk)
-    if policy.concern_part(standing, concern) != "handler":
+    if not policy.can_view_concern_history(standing, concern):
         raise PermissionDenied
     return render(
         request,
@@ -412,7 +412,7 @@ def hearing_decide(request, standing, pk):
 @council_page(policy.can_view_council_home)
 def concern_appeal(request, standing, pk):
     concern = _get_concern(standing, pk)
-    if policy.concern_part(standing, concern) not in ("raiser", "subject"):
+    if not policy.can_appeal_concern(standing, concern):
         raise PermissionDenied
     return _handler_form(
         request,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import policy
-from council.models import Council, Document, Role, User
+from council.models import Council, Document, User
 from council.policy import Standing
 from council.services import notification_create, save_recorded
 from council.working_days import add_working_days, is_working_day, working_days_between
@@ -246,12 +246,7 @@ def request_delegate(
     with transaction.atomic():
         info_request = _lock(info_request)
         _require_open(info_request)
-        today = timezone.localdate()
-        if not (
-            Role.objects.current(today)
-            .filter(council=info_request.council, user=officer, kind__in=Role.OFFICER_KINDS)
-            .exists()
-        ):
+        if not policy.standing_for(officer, info_request.council).is_officer:
             raise ValidationError({"officer": MSG_NOT_AN_OFFICER.format(person=officer.name)})
         info_request.handler = officer
         save_recorded(info_request, acting_user=acting_user)

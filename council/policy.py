@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -356,6 +357,10 @@ CONCERN_EVENT_AUDIENCES = {
 }
 
 
+# R22: the two people a panel's decision is about may appeal it.
+APPEALING_PARTS = ("raiser", "subject")
+
+
 def can_raise_concern(standing: Standing) -> bool:
     """Councillors and officers may raise a concern (R2: every councillor alike)."""
     return standing.is_councillor_or_officer
@@ -398,6 +403,16 @@ def can_handle_concern(standing: Standing, concern: ConcernLike) -> bool:
     )
 
 
+def can_view_concern_history(standing: Standing, concern: ConcernLike) -> bool:
+    """R16/R27: a concern's history is for its handlers only."""
+    return concern_part(standing, concern) == "handler"
+
+
+def can_appeal_concern(standing: Standing, concern: ConcernLike) -> bool:
+    """R22: the person who raised it, or the person it is about, may appeal a panel's decision."""
+    return concern_part(standing, concern) in APPEALING_PARTS
+
+
 def can_withdraw_concern(standing: Standing, concern: ConcernLike) -> bool:
     return concern.council_id == standing.council.id and concern.raised_by_id == standing.user.pk
 
@@ -405,8 +420,6 @@ def can_withdraw_concern(standing: Standing, concern: ConcernLike) -> bool:
 def visible_concerns(standing: Standing, concerns):
     """R16: the concerns a person may see in a council: those they raised, those they handle or
     handled, and those about them once they have been told."""
-    from django.db.models import Q
-
     if not standing.is_member:
         return concerns.none()
     me = standing.user

@@ -140,6 +140,28 @@ def test_r18_a_councillors_concern_about_an_officer_goes_to_the_chair_then_the_l
     assert set(concern.handled_by.all()) == {cast.chair, cast.clerk}
 
 
+def test_r18_the_formal_procedure_cannot_skip_the_informal_step(cast):
+    concern = raise_concern(cast, "councillor", "rfo")
+    services.concern_tell_subject(concern=concern, message="Raised.", acting_user=cast.chair)
+    with pytest.raises(ValidationError, match="informally first"):
+        services.concern_start_formal(concern=concern, acting_user=cast.chair)
+    concern.refresh_from_db()
+    assert concern.stage == Stage.TRIAGE
+    services.concern_triage(
+        concern=concern, next_stage=Stage.INFORMAL, note="", acting_user=cast.chair
+    )
+    concern = services.concern_start_formal(concern=concern, acting_user=cast.clerk)
+    assert concern.stage == Stage.FORMAL
+
+
+def test_r21_only_a_code_of_conduct_complaint_is_referred_outside(cast):
+    concern = raise_concern(cast, "officer", "councillor2")
+    with pytest.raises(ValidationError, match="Only a Code of Conduct complaint is referred"):
+        services.concern_refer(
+            concern=concern, referred_on=concern.raised_on, reference="", acting_user=cast.clerk
+        )
+
+
 def test_r19_an_officers_concern_about_a_councillor_is_resolved_informally_where_possible(cast):
     concern = raise_concern(cast, "officer", "councillor2")
     assert concern.handler == cast.clerk
@@ -270,9 +292,16 @@ def test_r16_the_subject_once_told_sees_what_is_shared_and_not_the_private_notes
     assert client_for("chair").get(history).status_code == 404
 
 
-def test_r16_notifications_say_only_that_there_is_a_matter_to_look_at(cast):
-    concern = raise_concern(cast, "officer", "councillor2", what_happened="SECRET DETAIL")
-    services.concern_tell_subject(concern=concern, message="SECRET TOO", acting_user=cast.clerk)
+def test_r16_notifications_say_only_that_there_is_a_matter_to_look_at(
+    cast, django_capture_on_commit_callbacks
+):
+    # Run the outbox's deliveries (enqueued on commit), so that real emails are sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = raise_concern(cast, "officer", "councillor2", what_happened="SECRET DETAIL")
+        services.concern_tell_subject(concern=concern, message="SECRET TOO", acting_user=cast.clerk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [cast.clerk.email, cast.councillor2.email]
+    )
     notices = Notification.objects.filter(kind="concern")
     assert {n.user for n in notices} == {cast.clerk, cast.councillor2}
     for notice in notices:
