@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class ConcernsConfig(AppConfig):
     name = "concerns"
+
+    def ready(self) -> None:
+        from council import demo, panels
+
+        from .demo import demo_concerns
+        from .views import home_panel
+
+        panels.register(home_panel)
+        demo.register_extra(demo_concerns)

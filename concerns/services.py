@@ -9,17 +9,25 @@ that asks for sign-in and checks the policy. No names, kinds or details go in an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
 from council.models import Committee, Council, Seat, User
-from council.policy import Standing, chair_of, proper_officer_for, standing_for
+from council.policy import (
+    Standing,
+    chair_of,
+    escalation_contact,
+    proper_officer_for,
+    standing_for,
+)
 from council.services import notification_create, save_recorded
-from council.working_days import add_working_days
+from council.working_days import add_working_days, working_days_before
 from protocol.models import Section
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember, Party
@@ -57,16 +65,16 @@ def _link(concern: Concern) -> str:
     return reverse("concerns:concern_detail", args=[concern.council.slug, concern.pk])
 
 
-def _notify(concern: Concern, user: User, key: str) -> None:
+def _notify(concern: Concern, user: User, key: str, link: str = ""):
     """R16: the same content-free notice for every concern event."""
-    notification_create(
+    return notification_create(
         user=user,
         council=concern.council,
         key=f"concern:{concern.pk}:{key}:{user.pk}",
         kind="concern",
         subject=NOTICE_SUBJECT,
         body=NOTICE_BODY,
-        link=_link(concern),
+        link=link or _link(concern),
     )
 
 
@@ -624,3 +632,128 @@ def concern_appeal(
         if other is not None:
             _notify(concern, other, "appeal")
     return concern
+
+
+# ---------------------------------------------------------------------------------------------
+# What each open matter waits for, reminders and escalation (R23)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What an open concern waits for, and from whom, for the queues."""
+
+    what: str
+    whom: str
+
+
+def waiting_for(concern: Concern, today: date) -> Waiting:
+    """Read from the concern's stage and hearings (prefetch `hearings__panel__user` for lists).
+    Says nothing of what the concern is about (R16): the chair's page shows it for matters the
+    chair does not handle."""
+    handler = concern.handler.name if concern.handler else "the Proper Officer"
+    stage = concern.stage
+    if stage == Stage.TRIAGE:
+        return Waiting("Triage: choosing the next step", handler)
+    if stage == Stage.INFORMAL:
+        if concern.subject_id and not concern.subject_told_on:
+            return Waiting("Raising it with the person concerned, in writing", handler)
+        return Waiting("Informal resolution: a conversation or conciliation", handler)
+    if stage in (Stage.FORMAL, Stage.APPEAL):
+        pending = [h for h in concern.hearings.all() if h.decided_on is None]
+        if not pending:
+            return Waiting("A hearing to be arranged, with a panel", handler)
+        panel = ", ".join(m.user.name for m in pending[0].panel.all())
+        return Waiting(
+            f"The panel's decision after the hearing on {pending[0].held_on:%-d %B %Y}",
+            f"The panel: {panel}",
+        )
+    if stage == Stage.DECIDED:
+        if today <= concern.stage_due_on:
+            return Waiting(
+                f"An appeal, if either person makes one by {concern.stage_due_on:%-d %B %Y}",
+                "The two people",
+            )
+        return Waiting("Closing it: the time to appeal has ended", handler)
+    if stage == Stage.REFERRED:
+        if not concern.referred_on:
+            return Waiting("The referral to be sent", handler)
+        return Waiting("The outside body's outcome", concern.referred_to)
+    return Waiting("Nothing: it is closed", "")
+
+
+REMINDER_WORKING_DAYS = 2
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """R23: remind the handler REMINDER_WORKING_DAYS before a stage is due; once it is overdue,
+    tell the handler and escalate to the chair (policy.escalation_contact). Each notice once:
+    its outbox key names the stage and its due date, so a new stage earns new reminders. The
+    notices say only that there is a matter to look at (R16)."""
+    today = today or timezone.localdate()
+    waiting = (
+        Concern.objects.filter(stage__in=Concern.OPEN, stage_due_on__lte=today + timedelta(days=7))
+        .exclude(stage=Stage.DECIDED, stage_due_on__gte=today)  # the parties' time to appeal
+        .select_related("council", "handler")
+        .order_by("council_id", "stage_due_on", "pk")
+    )
+    contacts: dict[tuple, User | None] = {}
+    sent = 0
+    for concern in waiting:
+        due = f"{concern.stage}:{concern.stage_due_on}"
+        if concern.stage_due_on >= today:
+            reminder = working_days_before(
+                concern.stage_due_on, REMINDER_WORKING_DAYS, concern.council.nation
+            )
+            if reminder <= today and concern.handler:
+                sent += bool(_notify(concern, concern.handler, f"due-soon:{due}"))
+            continue
+        if concern.handler:
+            sent += bool(_notify(concern, concern.handler, f"overdue:{due}"))
+        key = (concern.council_id, concern.subject_id, concern.raised_by_id)
+        if key not in contacts:
+            contacts[key] = escalation_contact(concern.council, concern, today)
+        contact = contacts[key]
+        if contact is not None and contact.pk != concern.handler_id:
+            link = reverse("concerns:escalations", args=[concern.council.slug])
+            sent += bool(_notify(concern, contact, f"escalated:{due}", link=link))
+    return sent
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome records: which parts of the protocol cause friction, without names
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionFriction:
+    number: str
+    heading: str
+    closed: int
+    by_outcome: dict[str, int]
+
+
+def outcome_counts(council: Council) -> tuple[list[SectionFriction], dict[str, int]]:
+    """For the clerk: closed concerns counted per protocol section (by its number, which stays
+    across versions) and per outcome, and the total per outcome. Counts only: no names, no
+    details (R16). Two queries, whatever the number of concerns."""
+    closed = Concern.objects.filter(council=council, stage=Stage.CLOSED)
+    totals = dict(
+        closed.values_list("outcome").annotate(n=Count("pk")).order_by().values_list("outcome", "n")
+    )
+    rows = (
+        Concern.sections.through.objects.filter(concern__in=closed)
+        .values("section__number", "concern__outcome")
+        .annotate(n=Count("concern_id", distinct=True), heading=Max("section__heading"))
+        .order_by()
+    )
+    by_number: dict[str, SectionFriction] = {}
+    for row in rows:
+        entry = by_number.setdefault(
+            row["section__number"],
+            SectionFriction(row["section__number"], row["heading"], 0, {}),
+        )
+        entry.closed += row["n"]
+        outcome = row["concern__outcome"]
+        entry.by_outcome[outcome] = entry.by_outcome.get(outcome, 0) + row["n"]
+    return sorted(by_number.values(), key=lambda e: (-e.closed, e.number)), totals

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from council.models import Role, User
 from council.views import MAX_LIST, council_page, form_page, posted, run_service
 
 from . import forms, services
-from .models import Concern, Hearing
+from .models import Concern, Hearing, PanelMember
 
 Stage = Concern.Stage
 
@@ -276,27 +276,143 @@ def concern_close(request, standing, pk):
     )
 
 
+def _with_waiting(concerns, today) -> list[tuple[Concern, services.Waiting]]:
+    """Each concern with what it waits for, from whom (R23): two more queries for any number."""
+    pending = Hearing.objects.filter(decided_on__isnull=True).prefetch_related(
+        Prefetch("panel", queryset=PanelMember.objects.select_related("user"))
+    )
+    concerns = concerns.prefetch_related(Prefetch("hearings", queryset=pending))
+    return [(c, services.waiting_for(c, today)) for c in concerns]
+
+
+def _overdue_first(concerns, today):
+    return concerns.annotate(
+        late=Case(
+            When(stage_due_on__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("late", "stage_due_on", "id")
+
+
 @council_page(policy.can_view_concern_queue)
 def concern_queue(request, standing):
-    """R23: the open matters this person handles, overdue first, then by due date."""
-    concerns = (
-        Concern.objects.filter(council=standing.council, handler=standing.user)
-        .filter(stage__in=Concern.OPEN)
-        .select_related("raised_by", "subject")
-        .annotate(
-            late=Case(
-                When(stage_due_on__lt=standing.on, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("late", "stage_due_on", "id")[:MAX_LIST]
+    """R23: the open matters this person handles, by stage, overdue first, with what each waits
+    for and from whom."""
+    mine = Concern.objects.filter(
+        council=standing.council, handler=standing.user, stage__in=Concern.OPEN
+    )
+    by_stage = dict(mine.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    stages = [(Stage(s), by_stage.get(s, 0)) for s in Concern.OPEN]
+    chosen = request.GET.get("stage", "")
+    shown = mine.filter(stage=chosen) if chosen in Concern.OPEN else mine
+    rows = _with_waiting(
+        _overdue_first(shown.select_related("raised_by", "subject", "handler"), standing.on)[
+            :MAX_LIST
+        ],
+        standing.on,
     )
     return render(
         request,
         "concerns/queue.html",
-        {"standing": standing, "concerns": concerns, "today": standing.on},
+        {
+            "standing": standing,
+            "rows": rows,
+            "stages": stages,
+            "chosen": chosen if chosen in Concern.OPEN else "",
+            "today": standing.on,
+        },
     )
+
+
+@council_page(policy.can_view_escalations)
+def escalations(request, standing):
+    """R23: the chair's page: matters escalated to the chair, and overdue ones, at a glance. Of a
+    matter the chair does not handle it shows the stage, the handler and what it waits for,
+    never what it is about (R16)."""
+    open_concerns = Concern.objects.filter(stage__in=Concern.OPEN)
+    shown = policy.escalated_concerns(standing, open_concerns).select_related("handler")
+    rows = _with_waiting(_overdue_first(shown, standing.on)[:MAX_LIST], standing.on)
+    return render(
+        request,
+        "concerns/escalations.html",
+        {
+            "standing": standing,
+            "rows": rows,
+            "overdue": sum(c.stage_due_on < standing.on for c, _ in rows),
+            "today": standing.on,
+        },
+    )
+
+
+@council_page(policy.can_view_hearings)
+def hearings(request, standing):
+    """R20: the hearings the personnel committee must hold, and the matters waiting for one.
+    Dates and panels only: a hearing's concern opens only for those with a part in it (R16)."""
+    to_hold = (
+        Hearing.objects.filter(concern__council=standing.council, decided_on__isnull=True)
+        .select_related("concern")
+        .prefetch_related(Prefetch("panel", queryset=PanelMember.objects.select_related("user")))
+        .order_by("held_on", "id")[:MAX_LIST]
+    )
+    waiting = (
+        Concern.objects.filter(council=standing.council, stage__in=(Stage.FORMAL, Stage.APPEAL))
+        .exclude(pk__in=Hearing.objects.filter(decided_on__isnull=True).values("concern_id"))
+        .count()
+    )
+    me = standing.user.pk
+    rows = [(h, any(m.user_id == me for m in h.panel.all())) for h in to_hold]
+    return render(
+        request,
+        "concerns/hearings.html",
+        {"standing": standing, "rows": rows, "waiting": waiting, "today": standing.on},
+    )
+
+
+@council_page(policy.can_view_concern_outcomes)
+def outcomes(request, standing):
+    """Which parts of the protocol cause friction: closed concerns counted per section and per
+    outcome, without names."""
+    sections, totals = services.outcome_counts(standing.council)
+    outcome_labels = [(o, o.label) for o in Concern.Outcome]
+    return render(
+        request,
+        "concerns/outcomes.html",
+        {
+            "standing": standing,
+            "sections": [
+                (row, [row.by_outcome.get(o, 0) for o, _ in outcome_labels]) for row in sections
+            ],
+            "totals": [(label, totals.get(o, 0)) for o, label in outcome_labels],
+            "closed": sum(totals.values()),
+            "outcome_labels": [label for _, label in outcome_labels],
+        },
+    )
+
+
+def home_panel(request, standing):
+    """The council home page's panel: your open concerns; for handlers, the queue; for the chair,
+    the overdue matters; for the personnel committee, the hearings to hold."""
+    if not policy.can_raise_concern(standing):
+        return None
+    me, today = standing.user, standing.on
+    open_concerns = Concern.objects.filter(council=standing.council, stage__in=Concern.OPEN)
+    counts = open_concerns.aggregate(
+        raised=Count("pk", filter=Q(raised_by=me)),
+        handling=Count("pk", filter=Q(handler=me)),
+        handling_overdue=Count("pk", filter=Q(handler=me, stage_due_on__lt=today)),
+    )
+    if policy.can_view_escalations(standing):
+        counts["escalated_overdue"] = (
+            policy.escalated_concerns(standing, open_concerns)
+            .filter(stage_due_on__lt=today)
+            .count()
+        )
+    if policy.can_view_hearings(standing):
+        counts["hearings"] = Hearing.objects.filter(
+            concern__council=standing.council, decided_on__isnull=True
+        ).count()
+    return "concerns/home_panel.html", {"standing": standing, "counts": counts}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,11 @@ from council import policy
 from council.models import Council, Document, User
 from council.policy import Standing
 from council.services import notification_create, save_recorded
-from council.working_days import add_working_days, is_working_day, working_days_between
+from council.working_days import (
+    add_working_days,
+    working_days_before,
+    working_days_between,
+)
 
 from .models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent, Route
 
@@ -459,12 +463,9 @@ def release_open(
 
 def reminder_day(info_request: InformationRequest) -> date:
     """The working day REMINDER_WORKING_DAYS before the due date."""
-    nation = info_request.council.nation
-    day, counted = info_request.due_on, 0
-    while counted < REMINDER_WORKING_DAYS:
-        day -= timedelta(days=1)
-        counted += is_working_day(day, nation)
-    return day
+    return working_days_before(
+        info_request.due_on, REMINDER_WORKING_DAYS, info_request.council.nation
+    )
 
 
 def reminders_send(*, today: date | None = None) -> int:

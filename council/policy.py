@@ -89,6 +89,11 @@ class Standing:
         )
 
     @property
+    def sits_on_personnel_committee(self) -> bool:
+        """R20: panels for hearings are drawn from the personnel committee."""
+        return any(s.committee.kind == Committee.Kind.PERSONNEL for s in self.seats)
+
+    @property
     def committee_ids(self) -> frozenset[int]:
         """Committees on which this person holds a seat today (R5 uses this)."""
         return frozenset(s.committee_id for s in self.seats)
@@ -435,6 +440,48 @@ def visible_concerns(standing: Standing, concerns):
         .values("pk")
     )
     return concerns.filter(pk__in=ids)
+
+
+def escalation_contact(council: Council, concern: ConcernLike, on: date) -> User | None:
+    """R23 with R17: who is told that a concern is overdue: the chair, or the vice-chair when the
+    concern is about the chair or raised by the chair (or there is no chair); never its subject."""
+    for person in (chair_of(council, on), vice_chair_of(council, on)):
+        if person is not None and person.pk not in (concern.subject_id, concern.raised_by_id):
+            return person
+    return None
+
+
+def can_view_escalations(standing: Standing) -> bool:
+    """R23: the chair sees escalated and overdue matters at a glance; the vice-chair too, for
+    those the chair may not see (R17)."""
+    return standing.is_chair or standing.is_vice_chair
+
+
+def escalated_concerns(standing: Standing, open_concerns):
+    """R23: of a council's open concerns, those escalated to this person (they handle them) and
+    the overdue ones for which they are the escalation_contact(). The chair's page shows that an
+    overdue matter exists, its stage and handler, not what it is about (R16)."""
+    if not can_view_escalations(standing):
+        return open_concerns.none()
+    me = standing.user
+    mine = open_concerns.filter(council=standing.council)
+    overdue = Q(stage_due_on__lt=standing.on) & ~Q(subject=me) & ~Q(raised_by=me)
+    if not standing.is_chair:  # the vice-chair: matters about, or raised by, the chair
+        chair = chair_of(standing.council, standing.on)
+        if chair is not None:
+            overdue &= Q(subject=chair) | Q(raised_by=chair)
+    return mine.filter(Q(handler=me) | overdue)
+
+
+def can_view_hearings(standing: Standing) -> bool:
+    """R20: the personnel committee sees the hearings it must hold; the Proper Officer arranges
+    them."""
+    return standing.is_proper_officer or standing.sits_on_personnel_committee
+
+
+def can_view_concern_outcomes(standing: Standing) -> bool:
+    """The clerk sees, without names, which protocol sections closed concerns involved."""
+    return standing.is_proper_officer
 
 
 def can_view_history(standing: Standing, obj) -> bool:

@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "correspondence.tasks.send_request_reminders",
         "schedule": timedelta(hours=1),
     },
+    "concern-stage-reminders": {
+        # R23: each stage's handler is reminded before its due date; the chair is told when a
+        # matter is overdue. Each once (outbox keys), and without details (R16).
+        "task": "concerns.tasks.send_stage_reminders",
+        "schedule": timedelta(hours=1),
+    },
     "warn-roles-ending": {
         "task": "council.tasks.warn_roles_ending",
         "schedule": timedelta(hours=6),

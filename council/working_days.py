@@ -71,6 +71,15 @@ def add_working_days(start: date, days: int, nation: str) -> Deadline:
     return Deadline(start, days, nation, day, weekend_days, skipped)
 
 
+def working_days_before(day: date, days: int, nation: str) -> date:
+    """The working day `days` working days before `day`: when to send a reminder."""
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        counted += is_working_day(day, nation)
+    return day
+
+
 def working_days_between(after: date, through: date, nation: str) -> int:
     """Working days d with after < d <= through: how long a pause lasted, in working days."""
     count, day = 0, after

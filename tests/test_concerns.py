@@ -352,9 +352,7 @@ def add_concerns(cast, n: int) -> None:
 @pytest.mark.parametrize(
     ("who", "url_name", "queries"),
     [
-        # The common nine (see test_list_page_queries) + the open concerns the clerk handles,
-        # with the people who raised them and whom they are about.
-        ("clerk", "concerns:concern_queue", 10),
+        # (The clerk's queue: tests/test_concern_queues.py.)
         # The common eight for an officer (no two-factor check) + their concerns with people.
         ("officer", "concerns:concern_list", 9),
     ],

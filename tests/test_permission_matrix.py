@@ -308,6 +308,14 @@ MATRIX: dict[str, Row] = {
     "concerns:concern_list": Row(council_kwargs(), council_page(MEMBERS)),
     "concerns:concern_new": Row(council_kwargs(), council_page(MEMBERS)),
     "concerns:concern_queue": Row(council_kwargs(), council_page(CONCERN_HANDLERS)),
+    # R23: the chair's escalations page (the vice-chair's too, for matters about the chair); R20:
+    # the personnel committee's hearings, which the clerk arranges; the outcome counts (no names)
+    # for the clerk.
+    "concerns:escalations": Row(council_kwargs(), council_page({"chair", "vice_chair"})),
+    "concerns:hearings": Row(
+        council_kwargs(), council_page({"clerk", "personnel", "vice_chair", "councillor"})
+    ),
+    "concerns:outcomes": Row(council_kwargs(), council_page(CLERK_ONLY)),
     "concerns:concern_detail": Row(
         council_kwargs(pk=concern_with("matrix concern")),
         request_page({"officer": 200, "clerk": 200}),

@@ -157,13 +157,20 @@ def test_r2_all_councillors_have_the_same_rights_whatever_their_group_or_status(
     fingerprints = {
         c.name: rights_of(policy.standing_for(c, cast.council), objects) for c in councillors
     }
-    # The chair's and vice-chair's only extra is a duty DESIGN §4 names: taking concerns about
-    # the Proper Officer or between councillors (R17), hence a queue of concerns to handle.
-    chair_duties = {"can_view_concern_queue"}
+    # The chair's and vice-chair's only extras are duties DESIGN §4 names: taking concerns about
+    # the Proper Officer or between councillors (R17), hence a queue of concerns to handle, and
+    # seeing overdue and escalated matters (R23). A seat on the personnel committee brings its
+    # hearings (R20): a committee's work, not a group's.
+    duties = {
+        "can_view_concern_queue": {cast.chair.name, cast.vice_chair.name},
+        "can_view_escalations": {cast.chair.name, cast.vice_chair.name},
+        "can_view_hearings": {
+            seat.user.name for seat in cast.personnel_committee.seats.select_related("user")
+        },
+    }
     for name, rights in fingerprints.items():
-        for duty in chair_duties:
-            expected = name in (cast.chair.name, cast.vice_chair.name)
-            assert rights.pop(duty) is expected, (name, duty)
+        for duty, holders in duties.items():
+            assert rights.pop(duty) is (name in holders), (name, duty)
     first = fingerprints[cast.councillor.name]
     assert all(f == first for f in fingerprints.values()), fingerprints
     # And those rights are real: a councillor may open a public document but not the rest.
