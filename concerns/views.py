@@ -361,7 +361,10 @@ def hearings(request, standing):
         .count()
     )
     me = standing.user.pk
-    rows = [(h, any(m.user_id == me for m in h.panel.all())) for h in to_hold]
+    rows = [
+        (h, h.concern.handler_id == me or any(m.user_id == me for m in h.panel.all()))
+        for h in to_hold
+    ]
     return render(
         request,
         "concerns/hearings.html",
