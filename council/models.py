@@ -310,6 +310,51 @@ class GroupMembership(models.Model):
         return f"{self.user} in {self.group}"
 
 
+class Spokesperson(models.Model):
+    """Someone the council appointed to speak for it, and on what (R13). The clerk keeps the
+    list."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="spokespeople")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    speaks_on = models.CharField(
+        max_length=300, help_text="What they may speak on, for example 'the allotments'."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "starts_on"]
+        constraints = [dates_valid_constraint("spokesperson_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.speaks_on}"
+
+
+class PreElectionPeriod(models.Model):
+    """Dates set by the council during which publicity about candidates or contentious matters
+    is held back (R14)."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="pre_election_periods"
+    )
+    name = models.CharField(max_length=200, help_text="For example 'Parish elections, May 2027'.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    history = HistoricalRecords()
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "starts_on"]
+        constraints = [dates_valid_constraint("pre_election_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PrivateStorage(FileSystemStorage):
     """Outside the web root, with no base URL: a file here is reachable only through a view that
     checks permission first."""
@@ -398,8 +443,17 @@ class Notification(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="Empty for an email to someone outside the council (to_email).",
     )
+    # An email to someone with no login: a complainant, a resident, another body (R12 decides
+    # what may reach them).
+    to_email = models.EmailField(blank=True)
+    to_name = models.CharField(max_length=200, blank=True)
     council = models.ForeignKey(
         Council, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -431,9 +485,19 @@ class Notification(models.Model):
             ),
             models.Index(fields=["user", "-created_at", "-id"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(to_email=""),
+                name="notification_has_an_address",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def address(self) -> str:
+        return self.to_email or self.user.email
 
     @cached_property
     def absolute_link(self) -> str:

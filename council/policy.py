@@ -24,7 +24,16 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Committee, Council, Document, Role, Seat, User
+from .models import (
+    Committee,
+    Council,
+    Document,
+    GroupMembership,
+    Role,
+    Seat,
+    Spokesperson,
+    User,
+)
 
 RoleKind = Role.Kind
 
@@ -87,6 +96,11 @@ class Standing:
         return self.is_councillor and self._holds(
             Seat.Position.VICE_CHAIR, Committee.Kind.FULL_COUNCIL
         )
+
+    @property
+    def is_committee_chair(self) -> bool:
+        """Chairs a committee (the full council's chair included) today, while a councillor."""
+        return self.is_councillor and self._holds(Seat.Position.CHAIR)
 
     @property
     def sits_on_personnel_committee(self) -> bool:
@@ -482,6 +496,138 @@ def can_view_hearings(standing: Standing) -> bool:
 def can_view_concern_outcomes(standing: Standing) -> bool:
     """The clerk sees, without names, which protocol sections closed concerns involved."""
     return standing.is_proper_officer
+
+
+# -- Correspondence (R10–R12) ----------------------------------------------------------------
+# These read an item's `council_id`, `author_id` and `councillor_id`; correspondence.models has
+# the class. Who may sign, and what may go to whom, are rules in correspondence/letters.py.
+
+
+@runtime_checkable
+class CorrespondenceLike(Protocol):
+    council_id: int
+    author_id: int
+    councillor_id: int | None
+    recipients: Any
+
+
+def can_view_correspondence(standing: Standing) -> bool:
+    """Councillors and officers have a correspondence page (each sees what visible_correspondence
+    allows)."""
+    return standing.is_councillor_or_officer
+
+
+def can_write_correspondence(standing: Standing) -> bool:
+    """Officers write, send and record the council's letters and emails, and keep the register
+    (R11: official correspondence goes out under an officer's name)."""
+    return standing.is_officer
+
+
+def visible_correspondence(standing: Standing, items):
+    """Officers see the council's register; a councillor sees every item they wrote, that is
+    theirs (R10: the councillor whose correspondence it is), or that names them as a recipient
+    or a copy. Nobody else sees anything."""
+    if not standing.is_member:
+        return items.none()
+    mine = items.filter(council=standing.council)
+    if standing.is_officer:
+        return mine
+    if not standing.is_councillor:
+        return items.none()
+    me = standing.user
+    ids = mine.filter(Q(author=me) | Q(councillor=me) | Q(recipients__user=me)).values("pk")
+    return items.filter(pk__in=ids)
+
+
+def can_copy_correspondence(standing: Standing, item: CorrespondenceLike) -> bool:
+    """Officers copy (forward) an item after it is sent; R10 and R12 then apply to the copy."""
+    return item.council_id == standing.council.id and standing.is_officer
+
+
+# -- The press (R13, R14) -----------------------------------------------------------------------
+
+
+def is_spokesperson(standing: Standing) -> bool:
+    """Appointed by the council to speak for it today (R13)."""
+    return (
+        standing.is_member
+        and Spokesperson.objects.current(standing.on)
+        .filter(council=standing.council, user=standing.user)
+        .exists()
+    )
+
+
+def can_view_press_office(standing: Standing) -> bool:
+    """Councillors and officers see the press page: their drafts if they may draft, and the
+    releases published."""
+    return standing.is_councillor_or_officer
+
+
+def can_draft_press_release(standing: Standing) -> bool:
+    """R13: an officer, the chair, a committee chair or a council-appointed spokesperson drafts
+    press releases."""
+    return (
+        standing.is_officer
+        or standing.is_chair
+        or standing.is_committee_chair
+        or is_spokesperson(standing)
+    )
+
+
+def can_approve_press_release(standing: Standing) -> bool:
+    """R13: only the Proper Officer approves a release for publication."""
+    return standing.is_proper_officer
+
+
+def can_manage_press_office(standing: Standing) -> bool:
+    """The Proper Officer keeps the list of spokespeople and the pre-election periods."""
+    return standing.is_proper_officer
+
+
+def can_log_press_enquiry(standing: Standing) -> bool:
+    """Officers log press enquiries with their factual replies (R13)."""
+    return standing.is_officer
+
+
+def visible_press_releases(standing: Standing, releases):
+    """Drafts and releases waiting for approval: the Proper Officer sees all of them; anyone
+    else who may draft sees their own. (Published ones are public: PressRelease.published.)"""
+    mine = releases.filter(council=standing.council)
+    if can_approve_press_release(standing):
+        return mine
+    if can_draft_press_release(standing):
+        return mine.filter(author=standing.user)
+    return releases.none()
+
+
+# -- Political group reports (R15) -----------------------------------------------------------
+
+
+def can_view_group_reports(standing: Standing) -> bool:
+    """Councillors and officers have a group reports page (each sees what visible_group_reports
+    allows)."""
+    return standing.is_councillor_or_officer
+
+
+def can_prepare_group_report(standing: Standing) -> bool:
+    """Officers prepare reports for political groups (R15)."""
+    return standing.is_officer
+
+
+def visible_group_reports(standing: Standing, reports):
+    """Officers see every report; a councillor sees the issued reports for a group they belong to
+    today. Other groups learn only that a report exists, from the notice (R15)."""
+    mine = reports.filter(council=standing.council)
+    if standing.is_officer:
+        return mine
+    if not standing.is_councillor:
+        return reports.none()
+    groups = (
+        GroupMembership.objects.current(standing.on)
+        .filter(user=standing.user, group__council=standing.council)
+        .values("group_id")
+    )
+    return mine.filter(status="issued", group_id__in=groups)
 
 
 def can_view_history(standing: Standing, obj) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from email.utils import formataddr, parseaddr
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -85,13 +86,15 @@ def record_actor(obj: models.Model, acting_user: User | None) -> None:
 
 def notification_create(
     *,
-    user: User,
+    user: User | None,
     key: str,
     kind: str,
     subject: str,
     body: str,
     link: str = "",
     council: Council | None = None,
+    to_email: str = "",
+    to_name: str = "",
 ) -> Notification | None:
     """Put one notice in the outbox, once: a second call with the same key changes nothing and
     returns None. Delivery is enqueued after the transaction commits."""
@@ -105,6 +108,8 @@ def notification_create(
                 body=body,
                 link=link,
                 council=council,
+                to_email=to_email,
+                to_name=to_name,
             )
     except IntegrityError:
         return None
@@ -123,6 +128,15 @@ def enqueue_delivery(notification_id: int) -> None:
         log.warning("could not enqueue notification %s; the sweep will deliver it", notification_id)
 
 
+def _sender(notification: Notification) -> str:
+    """The portal's address, under the council's name when the message is the council's own
+    letter or email."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if notification.kind == "correspondence" and notification.council is not None:
+        name = notification.council.name
+    return formataddr((name, address))
+
+
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one notification by email, exactly once. The row is claimed with a conditional UPDATE:
     of two workers (or a retried task) only the one whose UPDATE changed the row sends."""
@@ -136,12 +150,18 @@ def notification_deliver(*, notification_id: int) -> bool:
     context = {"notification": notification, "site_url": settings.SITE_URL}
     from django.core.mail import EmailMultiAlternatives
 
+    # A letter or email of the council goes out as itself, from the council's name; every other
+    # kind is a notice pointing into the portal.
+    template = (
+        "email/correspondence" if notification.kind == "correspondence" else "email/notification"
+    )
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=render_to_string("email/notification.txt", context),
-        to=[notification.user.email],
+        body=render_to_string(f"{template}.txt", context),
+        from_email=_sender(notification),
+        to=[formataddr((notification.to_name, notification.address))],
     )
-    message.attach_alternative(render_to_string("email/notification.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     try:
         message.send()
     except Exception as exc:

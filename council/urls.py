@@ -18,5 +18,9 @@ urlpatterns = [
     path("<slug:council_slug>/protocol/", include("protocol.urls")),
     path("<slug:council_slug>/requests/", include("correspondence.urls")),
     path("<slug:council_slug>/concerns/", include("concerns.urls")),
+    path("<slug:council_slug>/correspondence/", include("correspondence.letter_urls")),
+    path("<slug:council_slug>/press/", include("correspondence.press_urls")),
+    path("<slug:council_slug>/news/", include("correspondence.news_urls")),
+    path("<slug:council_slug>/group-reports/", include("correspondence.group_report_urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import policy, services
-from council.models import Document, Notification, Role
+from council.models import Document, Notification, Role, Seat
 
 
 def signed_in(user) -> Client:
@@ -166,6 +166,13 @@ def test_r2_all_councillors_have_the_same_rights_whatever_their_group_or_status(
         "can_view_escalations": {cast.chair.name, cast.vice_chair.name},
         "can_view_hearings": {
             seat.user.name for seat in cast.personnel_committee.seats.select_related("user")
+        },
+        # R13: the chair, a committee chair or a spokesperson drafts press releases.
+        "can_draft_press_release": {
+            seat.user.name
+            for seat in Seat.objects.current()
+            .filter(committee__council=cast.council, position=Seat.Position.CHAIR)
+            .select_related("user")
         },
     }
     for name, rights in fingerprints.items():
