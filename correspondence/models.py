@@ -395,6 +395,12 @@ class Recipient(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+class PressReleaseQuerySet(models.QuerySet):
+    def published(self):
+        """What the public news page shows: published releases only (R13)."""
+        return self.filter(status=PressRelease.Status.PUBLISHED)
+
+
 class PressRelease(models.Model):
     """A press release: drafted, sent for approval, approved by the Proper Officer, published on
     the council's public news page (R13); held back in a pre-election period when it concerns
@@ -407,6 +413,17 @@ class PressRelease(models.Model):
         HELD = "held", "Held back for the pre-election period"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The workflow in one place (R13: nothing is published without the Proper Officer's
+    # approval; R14: a held release waits for the pre-election period to end).
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.HELD, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.APPROVED, Status.HELD, Status.DRAFT, Status.WITHDRAWN},
+        Status.HELD: {Status.APPROVED, Status.SUBMITTED, Status.DRAFT, Status.WITHDRAWN},
+        Status.APPROVED: {Status.PUBLISHED, Status.HELD, Status.DRAFT, Status.WITHDRAWN},
+        Status.PUBLISHED: {Status.WITHDRAWN},
+        Status.WITHDRAWN: set(),
+    }
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="press_releases")
     title = models.CharField(max_length=300)
@@ -443,6 +460,8 @@ class PressRelease(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = PressReleaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["council", "status", "published_at"])]
@@ -456,6 +475,9 @@ class PressRelease(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
 
 
 class PressEnquiry(models.Model):
