@@ -535,7 +535,11 @@ def visible_correspondence(standing: Standing, items):
     if not standing.is_councillor:
         return items.none()
     me = standing.user
-    ids = mine.filter(Q(author=me) | Q(councillor=me) | Q(recipients__user=me)).values("pk")
+    ids = (
+        mine.exclude(status="draft")  # a draft is the officer's until it goes out
+        .filter(Q(author=me) | Q(councillor=me) | Q(recipients__user=me))
+        .values("pk")
+    )
     return items.filter(pk__in=ids)
 
 

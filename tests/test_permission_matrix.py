@@ -104,6 +104,15 @@ def concern_with(what_happened: str):
     return get
 
 
+def letter(subject: str):
+    def get(cast) -> int:
+        from correspondence.models import Correspondence
+
+        return Correspondence.objects.get(subject=subject).pk
+
+    return get
+
+
 CONCERN_HANDLERS = {"clerk", "chair", "vice_chair"}
 HEARING_READERS = {"officer", "councillor2", "personnel", "vice_chair", "councillor"}
 
@@ -373,6 +382,21 @@ MATRIX: dict[str, Row] = {
         council_kwargs(pk=concern_with("matrix concern")),
         request_page({"officer": 200, "clerk": 403}),
     ),
+    # The correspondence register (R10–R12): officers keep it; a councillor sees what names them
+    # (the matrix letter: to councillor, copied to councillor2); a draft is the officers' alone.
+    "letters:item_list": Row(council_kwargs(), council_page(MEMBERS)),
+    "letters:item_new": Row(council_kwargs(), council_page(OFFICERS)),
+    "letters:item_detail": Row(
+        council_kwargs(pk=letter("matrix letter")),
+        request_page({**dict.fromkeys(OFFICERS, 200), "councillor": 200, "councillor2": 200}),
+    ),
+    "letters:item_send": Row(
+        council_kwargs(pk=letter("matrix draft")), council_action(OFFICERS), method="post"
+    ),
+    "letters:item_copy": Row(
+        council_kwargs(pk=letter("matrix letter")),
+        request_page({**dict.fromkeys(OFFICERS, 200), "councillor": 403, "councillor2": 403}),
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -561,6 +585,24 @@ def matrix_data(cast):
         members=[cast.personnel, cast.vice_chair, cast.councillor],
         acting_user=cast.clerk,
     )
+
+    from correspondence import letters
+
+    for subject in ("matrix letter", "matrix draft"):
+        item = letters.item_draft(
+            council=cast.council,
+            kind="email",
+            subject=subject,
+            body="Text.",
+            recipients=[
+                letters.To(user=cast.councillor),
+                letters.To(line="cc", user=cast.councillor2),
+            ],
+            signatory=cast.clerk,
+            acting_user=cast.clerk,
+        )
+        if subject == "matrix letter":
+            letters.item_send(item=item, acting_user=cast.clerk)
 
     services.notification_create(
         user=cast.councillor,

@@ -1,0 +1,173 @@
+"""The correspondence register's pages (R10–R12). Thin views: lookups through council.policy,
+changes through correspondence.letters."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from council import policy
+from council.views import MAX_LIST, council_page, form_page, posted, run_service
+
+from . import letter_forms, letters
+from .models import Correspondence, Recipient
+
+
+def _item(standing, pk) -> Correspondence:
+    """An item this person may see, or the same 404 as one that does not exist."""
+    visible = policy.visible_correspondence(standing, Correspondence.objects.all())
+    return get_object_or_404(
+        visible.select_related("council", "author", "signatory", "councillor", "sent_by"), pk=pk
+    )
+
+
+def _detail_url(standing, item) -> str:
+    return reverse("letters:item_detail", args=[standing.council.slug, item.pk])
+
+
+@council_page(policy.can_view_correspondence)
+def item_list(request, standing):
+    """Officers: the council's register. Councillors: the items they wrote, that are theirs, or
+    that name them."""
+    items = (
+        policy.visible_correspondence(standing, Correspondence.objects.all())
+        .select_related("signatory")
+        .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.order_by("line", "id")))
+        .order_by("status", "-sent_on", "-id")[:MAX_LIST]
+    )
+    return render(
+        request,
+        "correspondence/letters/item_list.html",
+        {"standing": standing, "items": items, "register": standing.is_officer},
+    )
+
+
+@council_page(policy.can_write_correspondence)
+def item_new(request, standing):
+    form = letter_forms.ItemForm(posted(request), standing=standing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = request.POST.get("action", "draft")
+        if action == "record" and not data.get("sent_on"):
+            form.add_error("sent_on", "Enter the date it was sent")
+        else:
+            item = run_service(form, lambda: _draft_and(action, standing, form, data))
+            if item:
+                messages.success(request, _DONE[action].format(subject=item.subject))
+                return redirect(_detail_url(standing, item))
+    return render(
+        request,
+        "correspondence/letters/item_new.html",
+        {"standing": standing, "form": form},
+    )
+
+
+_DONE = {
+    "send": "“{subject}” is sent.",
+    "record": "“{subject}” is on the register as sent elsewhere.",
+    "draft": "“{subject}” is saved as a draft. Send it when it is ready.",
+}
+
+
+def _draft_and(action, standing, form, data):
+    """Draft the item; then, in the same transaction, send or record it if asked, so that a
+    refusal leaves nothing behind."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        item = letters.item_draft(
+            council=standing.council,
+            kind=data["kind"],
+            subject=data["subject"],
+            body=data["body"],
+            recipients=form.recipients(),
+            councillor=data.get("councillor"),
+            official=data.get("official", False),
+            signatory=data.get("signatory"),
+            signatory_exception=data.get("signatory_exception", ""),
+            creates_obligation=data.get("creates_obligation", False),
+            confidential=data.get("confidential", False),
+            confidential_reason=data.get("confidential_reason", ""),
+            confidential_statement=data.get("confidential_statement", ""),
+            acting_user=standing.user,
+            today=standing.on,
+        )
+        if action == "send":
+            item = letters.item_send(item=item, acting_user=standing.user, today=standing.on)
+        elif action == "record":
+            item = letters.item_record(
+                item=item, sent_on=data["sent_on"], acting_user=standing.user
+            )
+    return item
+
+
+@council_page(policy.can_view_correspondence)
+def item_detail(request, standing, pk):
+    item = _item(standing, pk)
+    recipients = list(item.recipients.select_related("user"))
+    return render(
+        request,
+        "correspondence/letters/item_detail.html",
+        {
+            "standing": standing,
+            "item": item,
+            "to": [r for r in recipients if r.line == Recipient.Line.TO],
+            "copies": [r for r in recipients if r.line == Recipient.Line.CC],
+            "signature": letters.signature(item),
+            "footer": letters.copy_footer(recipients),
+            "can_write": policy.can_write_correspondence(standing),
+            "can_copy": policy.can_copy_correspondence(standing, item)
+            and item.status != Correspondence.Status.DRAFT,
+        },
+    )
+
+
+@council_page(policy.can_write_correspondence)
+@require_POST
+def item_send(request, standing, pk):
+    item = _item(standing, pk)
+    try:
+        letters.item_send(item=item, acting_user=standing.user, today=standing.on)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _DONE["send"].format(subject=item.subject))
+    return redirect(_detail_url(standing, item))
+
+
+@council_page(policy.can_view_correspondence)
+def item_copy(request, standing, pk):
+    item = _item(standing, pk)
+    if not policy.can_copy_correspondence(standing, item):
+        raise PermissionDenied
+    form = letter_forms.CopyForm(posted(request), standing=standing, item=item)
+    if request.method == "POST" and form.is_valid():
+        copied = run_service(
+            form,
+            lambda: letters.item_copy(
+                item=item, recipients=form.recipients(), acting_user=standing.user
+            ),
+        )
+        if copied:
+            names = ", ".join(r.name for r in copied)
+            messages.success(request, f"Copied to {names}.")
+            return redirect(_detail_url(standing, item))
+    intro = "The new recipients get the item with every copy named at its foot."
+    if item.confidential:
+        intro += (
+            f" It is confidential ({item.confidential_reason}): it cannot go to anyone outside "
+            "the council."
+        )
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Copy “{item.subject}” to others",
+        submit="Copy it",
+        back=_detail_url(standing, item),
+        intro=intro,
+    )
