@@ -99,7 +99,7 @@ class ItemForm(PlainMessages, OutsideRecipient):
         required=False,
     )
     councillor = forms.ModelChoiceField(
-        label="Whose correspondence is this? (optional)",
+        label="Whose correspondence is this?",
         queryset=User.objects.none(),
         required=False,
         help_text="The councillor who wrote to us, or whom this answers. They are told of any "
