@@ -8,8 +8,9 @@ class CorrespondenceConfig(AppConfig):
     def ready(self) -> None:
         from council import demo, panels
 
-        from .demo import demo_requests
+        from .demo import demo_letters, demo_requests
         from .views import home_panel
 
         panels.register(home_panel)
         demo.register_extra(demo_requests)
+        demo.register_extra(demo_letters)

@@ -102,3 +102,66 @@ def demo_requests(cast) -> None:
         today=today - timedelta(days=1),
     )
     _backdate(waiting, RequestEvent.Kind.CLARIFICATION_ASKED, today - timedelta(days=1))
+
+
+def demo_letters(cast) -> None:
+    """The register: an email copied to a second councillor (so the first has the R10 notice), a
+    confidential letter to councillors, and a letter recorded after being posted by hand."""
+    from . import letters
+    from .models import Party
+
+    today = timezone.localdate()
+    To = letters.To
+
+    def send(subject, body, recipients, days_ago, **extra):
+        item = letters.item_draft(
+            council=cast.council,
+            kind=extra.pop("kind", "email"),
+            subject=subject,
+            body=body,
+            recipients=recipients,
+            signatory=extra.pop("signatory", cast.clerk),
+            acting_user=cast.clerk,
+            today=today - timedelta(days=days_ago),
+            **extra,
+        )
+        return letters.item_send(
+            item=item, acting_user=cast.clerk, today=today - timedelta(days=days_ago)
+        )
+
+    send(
+        "Your question about the bus shelter",
+        "Thank you for asking about the bus shelter on Mill Lane. The county council will "
+        "repair the roof in March.",
+        [To(user=cast.councillor), To(line="cc", user=cast.councillor2)],
+        days_ago=6,
+    )
+    send(
+        "The boundary dispute: legal advice",
+        "The solicitor's advice on the boundary dispute is summarised below for members of the "
+        "full council only.",
+        [To(user=cast.chair), To(user=cast.vice_chair), To(line="cc", user=cast.councillor)],
+        days_ago=4,
+        kind="letter",
+        confidential=True,
+        confidential_reason="legal advice",
+        confidential_statement="The summary of the solicitor's advice is legally privileged.",
+    )
+    posted = letters.item_draft(
+        council=cast.council,
+        kind="letter",
+        subject="Representation on rural bus services",
+        body="The council asks the Department to protect the village's only bus route.",
+        recipients=[
+            To(
+                party=Party.OTHER_BODY,
+                name="Secretary of State for Transport",
+                address="Great Minster House, London",
+            )
+        ],
+        signatory=cast.chair,
+        signatory_exception="A representation to a Government minister, agreed at full council.",
+        acting_user=cast.clerk,
+        today=today - timedelta(days=20),
+    )
+    letters.item_record(item=posted, sent_on=today - timedelta(days=19), acting_user=cast.clerk)
