@@ -8,9 +8,13 @@ class CorrespondenceConfig(AppConfig):
     def ready(self) -> None:
         from council import demo, panels
 
+        from . import group_report_views
         from .demo import demo_letters, demo_requests
+        from .group_report_demo import demo_group_reports
         from .views import home_panel
 
         panels.register(home_panel)
         demo.register_extra(demo_requests)
         demo.register_extra(demo_letters)
+        panels.register(group_report_views.home_panel)
+        demo.register_extra(demo_group_reports)

@@ -346,8 +346,9 @@ def add_matters(cast, n):
         # The common nine + totals + counts per section.
         ("clerk", "concerns:outcomes", 11),
         # The chair's home page: the common eight + the Proper Officer + the protocol panel (none
-        # adopted) + the requests panel + the concerns panel's counts + the overdue count.
-        ("chair", "council:home", 13),
+        # adopted) + the requests panel + the concerns panel's counts + the overdue count + the
+        # group reports panel.
+        ("chair", "council:home", 14),
     ],
 )
 def test_r23_queue_query_counts_do_not_grow_with_the_number_of_concerns(

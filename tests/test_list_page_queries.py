@@ -93,8 +93,9 @@ PAGES = {
     # + proper officer for the council, roles ending within 30 days (with their people), the
     # protocol panel's adopted version (none here; with one, a second query: acknowledged?), the
     # requests panel's counts (one aggregate), the concerns panel's counts (one aggregate) and
-    # the hearings to hold (one count; the clerk arranges them)
-    "council home": ("council:home", 15, lambda c: add_people(c, 20, ends_in_days=10)),
+    # the hearings to hold (one count; the clerk arranges them), the group reports panel's counts
+    # (one aggregate)
+    "council home": ("council:home", 16, lambda c: add_people(c, 20, ends_in_days=10)),
     # + every role with its person
     "people and roles": ("council:people", 10, lambda c: add_people(c, 20)),
     # + committees, then their current seats with people (one prefetch)

@@ -113,6 +113,15 @@ def letter(subject: str):
     return get
 
 
+def group_report(subject: str):
+    def get(cast) -> int:
+        from correspondence.models import GroupReport
+
+        return GroupReport.objects.get(subject=subject).pk
+
+    return get
+
+
 CONCERN_HANDLERS = {"clerk", "chair", "vice_chair"}
 HEARING_READERS = {"officer", "councillor2", "personnel", "vice_chair", "councillor"}
 
@@ -397,6 +406,23 @@ MATRIX: dict[str, Row] = {
         council_kwargs(pk=letter("matrix letter")),
         request_page({**dict.fromkeys(OFFICERS, 200), "councillor": 403, "councillor2": 403}),
     ),
+    # Group reports (R15): officers prepare them; an issued report is for its group (the Oak
+    # Party: chair, councillor) and the officers; a draft is the officers' alone.
+    "group_reports:report_list": Row(council_kwargs(), council_page(MEMBERS)),
+    "group_reports:report_new": Row(council_kwargs(), council_page(OFFICERS)),
+    "group_reports:report_detail": Row(
+        council_kwargs(pk=group_report("matrix report")),
+        request_page(dict.fromkeys(OFFICERS | {"chair", "councillor"}, 200)),
+    ),
+    "group_reports:report_edit": Row(
+        council_kwargs(pk=group_report("matrix draft report")),
+        officer_request_page(dict.fromkeys(OFFICERS, 200)),
+    ),
+    "group_reports:report_issue": Row(
+        council_kwargs(pk=group_report("matrix report to issue")),
+        officer_request_page(dict.fromkeys(OFFICERS, 302)),
+        method="post",
+    ),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -603,6 +629,22 @@ def matrix_data(cast):
         )
         if subject == "matrix letter":
             letters.item_send(item=item, acting_user=cast.clerk)
+
+    from correspondence import group_reports
+    from council.models import PoliticalGroup
+
+    oak = PoliticalGroup.objects.get(council=cast.council, name="Oak Party")
+    for subject in ("matrix report", "matrix draft report", "matrix report to issue"):
+        report = group_reports.report_save(
+            council=cast.council,
+            group=oak,
+            subject=subject,
+            facts="The roof leaks.",
+            options="Repair it, or replace it.",
+            acting_user=cast.clerk,
+        )
+        if subject == "matrix report":
+            group_reports.report_issue(report=report, acting_user=cast.clerk)
 
     services.notification_create(
         user=cast.councillor,
