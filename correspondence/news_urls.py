@@ -1,7 +1,12 @@
 """URLs for the council's public news page: published press releases, no sign-in (R13)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import press_views as views
 
 app_name = "news"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.news_list, name="news_list"),
+    path("<int:pk>/", views.news_detail, name="news_detail"),
+]
