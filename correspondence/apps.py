@@ -11,6 +11,8 @@ class CorrespondenceConfig(AppConfig):
         from . import group_report_views
         from .demo import demo_letters, demo_requests
         from .group_report_demo import demo_group_reports
+        from .press_demo import demo_press
+        from .press_views import home_panel as press_panel
         from .views import home_panel
 
         panels.register(home_panel)
@@ -18,3 +20,5 @@ class CorrespondenceConfig(AppConfig):
         demo.register_extra(demo_letters)
         panels.register(group_report_views.home_panel)
         demo.register_extra(demo_group_reports)
+        panels.register(press_panel)
+        demo.register_extra(demo_press)

@@ -347,8 +347,8 @@ def add_matters(cast, n):
         ("clerk", "concerns:outcomes", 11),
         # The chair's home page: the common eight + the Proper Officer + the protocol panel (none
         # adopted) + the requests panel + the concerns panel's counts + the overdue count + the
-        # group reports panel.
-        ("chair", "council:home", 14),
+        # group reports panel + the press panel.
+        ("chair", "council:home", 15),
     ],
 )
 def test_r23_queue_query_counts_do_not_grow_with_the_number_of_concerns(

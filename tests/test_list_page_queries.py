@@ -94,8 +94,8 @@ PAGES = {
     # protocol panel's adopted version (none here; with one, a second query: acknowledged?), the
     # requests panel's counts (one aggregate), the concerns panel's counts (one aggregate) and
     # the hearings to hold (one count; the clerk arranges them), the group reports panel's counts
-    # (one aggregate)
-    "council home": ("council:home", 16, lambda c: add_people(c, 20, ends_in_days=10)),
+    # (one aggregate), the press panel's counts (one aggregate)
+    "council home": ("council:home", 17, lambda c: add_people(c, 20, ends_in_days=10)),
     # + every role with its person
     "people and roles": ("council:people", 10, lambda c: add_people(c, 20)),
     # + committees, then their current seats with people (one prefetch)

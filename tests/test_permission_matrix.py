@@ -122,6 +122,35 @@ def group_report(subject: str):
     return get
 
 
+def release(title: str):
+    def get(cast) -> int:
+        from correspondence.models import PressRelease
+
+        return PressRelease.objects.get(title=title).pk
+
+    return get
+
+
+def first_of(model_path: str):
+    def get(cast) -> int:
+        from django.apps import apps
+
+        return apps.get_model(model_path).objects.get(council=cast.council).pk
+
+    return get
+
+
+# R13: officers, the chair and the committee chairs (planning: councillor; personnel: personnel)
+# draft press releases; the vice-chair and councillor2 chair nothing and are no spokespeople.
+DRAFTERS = OFFICERS | {"chair", "councillor", "personnel"}
+
+
+def chairs_release(answers: dict[str, int]) -> dict[str, int]:
+    """A page of the chair's release: drafters who cannot see it get the same 404 as for one that
+    does not exist; those who may not draft are refused at the door (403)."""
+    return {**council_page(DRAFTERS), **dict.fromkeys(DRAFTERS, 404), **answers}
+
+
 CONCERN_HANDLERS = {"clerk", "chair", "vice_chair"}
 HEARING_READERS = {"officer", "councillor2", "personnel", "vice_chair", "councillor"}
 
@@ -423,6 +452,52 @@ MATRIX: dict[str, Row] = {
         officer_request_page(dict.fromkeys(OFFICERS, 302)),
         method="post",
     ),
+    # The press (R13, R14): drafters draft, the Proper Officer approves and publishes; officers
+    # log enquiries; the news pages are public.
+    "press:release_list": Row(council_kwargs(), council_page(MEMBERS)),
+    "press:release_new": Row(council_kwargs(), council_page(DRAFTERS)),
+    "press:release_detail": Row(
+        council_kwargs(pk=release("matrix submitted")),
+        request_page({"chair": 200, "clerk": 200}),
+    ),
+    "press:release_edit": Row(
+        council_kwargs(pk=release("matrix draft")), chairs_release({"chair": 200, "clerk": 403})
+    ),
+    "press:release_submit": Row(
+        council_kwargs(pk=release("matrix draft to submit")),
+        chairs_release({"chair": 302, "clerk": 403}),
+        method="post",
+    ),
+    "press:release_reopen": Row(
+        council_kwargs(pk=release("matrix to reopen")),
+        chairs_release({"chair": 302, "clerk": 302}),
+        method="post",
+    ),
+    "press:release_withdraw": Row(
+        council_kwargs(pk=release("matrix to withdraw")),
+        chairs_release({"chair": 302, "clerk": 302}),
+        method="post",
+    ),
+    "press:release_approve": Row(
+        council_kwargs(pk=release("matrix submitted")), council_page(CLERK_ONLY)
+    ),
+    "press:release_publish": Row(
+        council_kwargs(pk=release("matrix approved")), council_action(CLERK_ONLY), method="post"
+    ),
+    "press:spokespeople": Row(council_kwargs(), council_page(MEMBERS)),
+    "press:spokesperson_new": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "press:spokesperson_end": Row(
+        council_kwargs(pk=first_of("council.Spokesperson")), council_page(CLERK_ONLY)
+    ),
+    "press:periods": Row(council_kwargs(), council_page(MEMBERS)),
+    "press:period_new": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "press:enquiry_list": Row(council_kwargs(), council_page(OFFICERS)),
+    "press:enquiry_new": Row(council_kwargs(), council_page(OFFICERS)),
+    "press:enquiry_reply": Row(
+        council_kwargs(pk=first_of("correspondence.PressEnquiry")), council_page(OFFICERS)
+    ),
+    "news:news_list": Row(council_kwargs(), PUBLIC),
+    "news:news_detail": Row(council_kwargs(pk=release("matrix published")), PUBLIC),
     # History (R27): a role's history is for those who manage people.
     "council:history": Row(
         council_kwargs(kind=lambda c: "role", pk=lambda c: c.councillor.roles.get().pk),
@@ -453,6 +528,11 @@ EXTRA: list[tuple[str, Row]] = [
             council_kwargs(pk=concern_with("matrix concern, formal")),
             request_page({**dict.fromkeys(HEARING_READERS, 200), "clerk": 200}),
         ),
+    ),
+    # R13: a release not yet published is on no news page.
+    (
+        "news:news_detail",
+        Row(council_kwargs(pk=release("matrix submitted")), dict.fromkeys(ROLES, 404)),
     ),
     # R17: a concern about the Proper Officer is the chair's, not the clerk's.
     (
@@ -645,6 +725,48 @@ def matrix_data(cast):
         )
         if subject == "matrix report":
             group_reports.report_issue(report=report, acting_user=cast.clerk)
+
+    from correspondence import press
+
+    def chairs(title, *steps):
+        made = press.press_draft(
+            council=cast.council,
+            title=title,
+            body="New benches on the green.",
+            quoted=None,
+            quote="",
+            sensitive=False,
+            acting_user=cast.chair,
+        )
+        for step in steps:
+            made = step(
+                release=made, acting_user=cast.clerk if step != press.press_submit else cast.chair
+            )
+        return made
+
+    chairs("matrix draft")
+    chairs("matrix draft to submit")
+    chairs("matrix submitted", press.press_submit)
+    chairs("matrix to reopen", press.press_submit)
+    chairs("matrix to withdraw", press.press_submit)
+    chairs("matrix approved", press.press_submit, press.press_approve)
+    chairs("matrix published", press.press_submit, press.press_approve, press.press_publish)
+    press.spokesperson_appoint(
+        council=cast.council,
+        user=cast.rfo,
+        speaks_on="the budget",
+        starts_on=timezone.localdate(),
+        ends_on=None,
+        acting_user=cast.clerk,
+    )
+    press.enquiry_log(
+        council=cast.council,
+        received_on=timezone.localdate(),
+        journalist="Sam Carter",
+        outlet="",
+        question="Any news?",
+        acting_user=cast.officer,
+    )
 
     services.notification_create(
         user=cast.councillor,
