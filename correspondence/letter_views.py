@@ -36,7 +36,9 @@ def item_list(request, standing):
     items = (
         policy.visible_correspondence(standing, Correspondence.objects.all())
         .select_related("signatory")
-        .prefetch_related(Prefetch("recipients", queryset=Recipient.objects.order_by("line", "id")))
+        .prefetch_related(
+            Prefetch("recipients", queryset=Recipient.objects.order_by("-line", "id"))
+        )
         .order_by("status", "-sent_on", "-id")[:MAX_LIST]
     )
     return render(
