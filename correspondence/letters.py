@@ -345,9 +345,10 @@ def _tell_owner_of_copies(item: Correspondence, copies: list[Recipient]) -> None
         )
 
 
-def item_send(*, item: Correspondence, acting_user: User, today: date | None = None):
-    """Send a draft: the rules again (the people's roles may have changed), then out it goes."""
-    today = today or timezone.localdate()
+def _go_out(item: Correspondence, status: str, on: date, acting_user: User) -> Correspondence:
+    """A draft leaves: sent from the portal, or recorded as sent elsewhere. The rules are checked
+    again (roles may have changed since it was drafted); copies to councillors are told (R10)
+    either way; only the portal delivers."""
     with transaction.atomic():
         item = _lock(item)
         if item.status != Status.DRAFT:
@@ -357,33 +358,24 @@ def item_send(*, item: Correspondence, acting_user: User, today: date | None = N
                 )
             )
         recipients = list(item.recipients.all())
-        item.status = Status.SENT
-        _check(item, recipients, today)
-        item.sent_on, item.sent_by = today, acting_user
+        item.status = status
+        _check(item, recipients, on)
+        item.sent_on, item.sent_by = on, acting_user
         save_recorded(item, acting_user=acting_user)
-        _deliver(item, recipients, recipients)
+        if status == Status.SENT:
+            _deliver(item, recipients, recipients)
         _tell_owner_of_copies(item, recipients)
     return item
+
+
+def item_send(*, item: Correspondence, acting_user: User, today: date | None = None):
+    """Send a draft from the portal: emails through the outbox, letters to print and post."""
+    return _go_out(item, Status.SENT, today or timezone.localdate(), acting_user)
 
 
 def item_record(*, item: Correspondence, sent_on: date, acting_user: User) -> Correspondence:
-    """Record a draft as sent elsewhere (from a mail client, by hand): on the register with its
-    date; the same rules hold, and copies to councillors are still told (R10)."""
-    with transaction.atomic():
-        item = _lock(item)
-        if item.status != Status.DRAFT:
-            raise ValidationError(
-                MSG_NOT_A_DRAFT.format(
-                    status=item.get_status_display().lower(), day=f"{item.sent_on:%-d %B %Y}"
-                )
-            )
-        recipients = list(item.recipients.all())
-        item.status = Status.RECORDED
-        _check(item, recipients, sent_on)
-        item.sent_on, item.sent_by = sent_on, acting_user
-        save_recorded(item, acting_user=acting_user)
-        _tell_owner_of_copies(item, recipients)
-    return item
+    """Record a draft as sent elsewhere (from a mail client, by hand) on the day it went."""
+    return _go_out(item, Status.RECORDED, sent_on, acting_user)
 
 
 def item_copy(
