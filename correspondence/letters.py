@@ -288,7 +288,7 @@ def _first_councillor(council: Council, recipients: list[To], on: date) -> User 
 
 def _lock(item: Correspondence) -> Correspondence:
     return (
-        Correspondence.objects.select_for_update()
+        Correspondence.objects.select_for_update(of=("self",))
         .select_related("council", "signatory", "author", "councillor")
         .get(pk=item.pk)
     )

@@ -519,7 +519,7 @@ def enquiry_reply(
     """R13: the factual reply to an enquiry comes from an officer, and is recorded once."""
     with transaction.atomic():
         enquiry = (
-            PressEnquiry.objects.select_for_update()
+            PressEnquiry.objects.select_for_update(of=("self",))
             .select_related("council", "replied_by")
             .get(pk=enquiry.pk)
         )
