@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.history import timeline
 from council.models import Role, User
-from council.views import MAX_LIST, council_page, form_page, posted, run_service
+from council.views import MAX_LIST, council_page, form_action, posted, run_service
 
 from . import forms, services
 from .models import Concern, Hearing, PanelMember
@@ -159,17 +159,15 @@ def concern_withdraw(request, standing, pk):
 
 def _handler_form(request, standing, concern, form, action, *, title, submit, done, intro=""):
     """The shape of every handler step: a form, one service, a message, back to the concern."""
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: action(form.cleaned_data)):
-            messages.success(request, done)
-            return redirect(_detail_url(standing, concern))
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        action,
+        done=done,
+        next_url=_detail_url(standing, concern),
         title=title,
         submit=submit,
-        back=_detail_url(standing, concern),
         intro=intro,
     )
 

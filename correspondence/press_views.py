@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.forms import EndForm
 from council.models import Council, PreElectionPeriod, Spokesperson
-from council.views import MAX_LIST, council_page, form_page, posted, run_service
+from council.views import MAX_LIST, council_page, form_action, form_page, posted, run_service
 
 from . import press
 from . import press_forms as forms
@@ -338,32 +338,24 @@ def spokespeople(request, standing):
 
 @council_page(policy.can_manage_press_office)
 def spokesperson_new(request, standing):
-    form = forms.SpokespersonForm(posted(request), council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        appointment = run_service(
-            form,
-            lambda: press.spokesperson_appoint(
-                council=standing.council,
-                user=data["user"],
-                speaks_on=data["speaks_on"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        )
-        if appointment:
-            messages.success(
-                request, f"{appointment.user} is a spokesperson on {appointment.speaks_on}."
-            )
-            return redirect("press:spokespeople", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.SpokespersonForm(posted(request), council=standing.council),
+        lambda data: press.spokesperson_appoint(
+            council=standing.council,
+            user=data["user"],
+            speaks_on=data["speaks_on"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=lambda appointment: (
+            f"{appointment.user} is a spokesperson on {appointment.speaks_on}."
+        ),
+        next_url=reverse("press:spokespeople", args=[standing.council.slug]),
         title="Appoint a spokesperson",
         submit="Appoint",
-        back=reverse("press:spokespeople", args=[standing.council.slug]),
         intro="A spokesperson may be quoted speaking for the council on what you name here, "
         "as the chair and the committee chairs may.",
     )
@@ -374,25 +366,17 @@ def spokesperson_end(request, standing, pk):
     appointment = get_object_or_404(
         Spokesperson.objects.filter(council=standing.council).select_related("user"), pk=pk
     )
-    form = EndForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: press.spokesperson_end(
-                spokesperson=appointment,
-                ends_on=form.cleaned_data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, f"The appointment of {appointment.user} is ended.")
-            return redirect("press:spokespeople", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        EndForm(posted(request)),
+        lambda data: press.spokesperson_end(
+            spokesperson=appointment, ends_on=data["ends_on"], acting_user=request.user
+        ),
+        done=f"The appointment of {appointment.user} is ended.",
+        next_url=reverse("press:spokespeople", args=[standing.council.slug]),
         title=f"End {appointment.user}'s appointment as spokesperson on {appointment.speaks_on}",
         submit="End the appointment",
-        back=reverse("press:spokespeople", args=[standing.council.slug]),
     )
 
 
@@ -410,28 +394,21 @@ def periods(request, standing):
 
 @council_page(policy.can_manage_press_office)
 def period_new(request, standing):
-    form = forms.PeriodForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: press.period_record(
-                council=standing.council,
-                name=data["name"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, "The pre-election period is recorded.")
-            return redirect("press:periods", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.PeriodForm(posted(request)),
+        lambda data: press.period_record(
+            council=standing.council,
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done="The pre-election period is recorded.",
+        next_url=reverse("press:periods", args=[standing.council.slug]),
         title="Record a pre-election period",
         submit="Record the period",
-        back=reverse("press:periods", args=[standing.council.slug]),
         intro="While it runs, releases about candidates or contentious matters are held back "
         "until it ends.",
     )
@@ -458,62 +435,48 @@ def enquiry_list(request, standing):
 
 @council_page(policy.can_log_press_enquiry)
 def enquiry_new(request, standing):
-    form = forms.EnquiryLogForm(posted(request), initial={"received_on": standing.on})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: press.enquiry_log(
-                council=standing.council,
-                received_on=data["received_on"],
-                journalist=data["journalist"],
-                outlet=data["outlet"],
-                question=data["question"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, "The enquiry is logged.")
-            return redirect("press:enquiry_list", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.EnquiryLogForm(posted(request), initial={"received_on": standing.on}),
+        lambda data: press.enquiry_log(
+            council=standing.council,
+            received_on=data["received_on"],
+            journalist=data["journalist"],
+            outlet=data["outlet"],
+            question=data["question"],
+            acting_user=request.user,
+        ),
+        done="The enquiry is logged.",
+        next_url=reverse("press:enquiry_list", args=[standing.council.slug]),
         title="Log a press enquiry",
         submit="Log the enquiry",
-        back=reverse("press:enquiry_list", args=[standing.council.slug]),
     )
 
 
 @council_page(policy.can_log_press_enquiry)
 def enquiry_reply(request, standing, pk):
     enquiry = get_object_or_404(PressEnquiry.objects.filter(council=standing.council), pk=pk)
-    form = forms.EnquiryReplyForm(
-        posted(request),
-        council=standing.council,
-        initial={"replied_on": standing.on, "replied_by": standing.user.pk},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: press.enquiry_reply(
-                enquiry=enquiry,
-                reply=data["reply"],
-                replied_on=data["replied_on"],
-                replied_by=data["replied_by"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, "The reply is recorded.")
-            return redirect("press:enquiry_list", standing.council.slug)
     outlet = f" ({enquiry.outlet})" if enquiry.outlet else ""
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.EnquiryReplyForm(
+            posted(request),
+            council=standing.council,
+            initial={"replied_on": standing.on, "replied_by": standing.user.pk},
+        ),
+        lambda data: press.enquiry_reply(
+            enquiry=enquiry,
+            reply=data["reply"],
+            replied_on=data["replied_on"],
+            replied_by=data["replied_by"],
+            acting_user=request.user,
+        ),
+        done="The reply is recorded.",
+        next_url=reverse("press:enquiry_list", args=[standing.council.slug]),
         title=f"Record the reply to {enquiry.journalist}{outlet}",
         submit="Record the reply",
-        back=reverse("press:enquiry_list", args=[standing.council.slug]),
         intro=f"Received {enquiry.received_on:%-d %B %Y}: {enquiry.question}",
     )
 

@@ -79,6 +79,22 @@ def form_page(request, standing, form, *, title, submit, back=None, intro="", mu
     )
 
 
+def form_action(
+    request, standing, form, action, *, done, next_url, title, submit, back=None, intro=""
+):
+    """The shape of a page that runs one service from a form: on a valid POST, call `action(data)`
+    (a ValidationError becomes form errors, nothing lost), say `done` (a string, or a function of
+    the result) and go to `next_url`; otherwise show the form."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, lambda: action(form.cleaned_data))
+        if result:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect(next_url)
+    return form_page(
+        request, standing, form, title=title, submit=submit, back=back or next_url, intro=intro
+    )
+
+
 def run_service(form, action):
     """Call a service; a ValidationError becomes form errors. Returns the result, or None."""
     try:
