@@ -9,6 +9,6 @@ def portal(request):
         return {}
     # Computed only if a template reads it (the navigation does; emails do not).
     return {
-        "my_councils": lambda: policy.councils_for_user(user),
+        "my_councils": lambda: policy.councils_for_request(request),
         "unread_count": lambda: user.notifications.filter(read_at__isnull=True).count(),
     }

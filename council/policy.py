@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -146,14 +146,48 @@ def standing_for(user, council: Council, on: date | None = None) -> Standing:
     )
 
 
+def current_roles_for_request(request: HttpRequest, on: date | None = None) -> tuple[Role, ...]:
+    """Every current role of the signed-in person, in every council, with its council: one query,
+    remembered for the rest of the request (the standing and the council switcher both read it)."""
+    on = on or timezone.localdate()
+    cached = getattr(request, "_portal_roles", None)
+    if cached is not None and cached[0] == on:
+        return cached[1]
+    roles: tuple[Role, ...] = ()
+    if request.user.is_authenticated:
+        roles = tuple(
+            Role.objects.current(on)
+            .filter(user=request.user)
+            .select_related("council")
+            .order_by("council__name", "council_id", "kind", "starts_on")
+        )
+    request._portal_roles = (on, roles)  # type: ignore[attr-defined]
+    return roles
+
+
 def get_standing_for_request(request: HttpRequest, council_slug: str) -> Standing:
     """The signed-in person's standing in the council named in the URL. A council that does not
     exist and one where the person holds no current role give the same 404."""
-    council = get_object_or_404(Council, slug=council_slug)
-    standing = standing_for(request.user, council)
-    if not standing.is_member:
+    on = timezone.localdate()
+    roles = tuple(
+        r for r in current_roles_for_request(request, on) if r.council.slug == council_slug
+    )
+    if not roles:
         raise Http404("No such council page.")
-    return standing
+    council = roles[0].council
+    seats = tuple(
+        Seat.objects.current(on)
+        .filter(committee__council=council, user=request.user)
+        .select_related("committee")
+    )
+    return Standing(
+        user=request.user,  # type: ignore[arg-type]
+        council=council,
+        on=on,
+        roles=roles,
+        seats=seats,
+        kinds=frozenset(r.kind for r in roles),
+    )
 
 
 def councils_for_user(user, on: date | None = None) -> list[Council]:
@@ -163,6 +197,14 @@ def councils_for_user(user, on: date | None = None) -> list[Council]:
     on = on or timezone.localdate()
     council_ids = Role.objects.current(on).filter(user=user).values("council_id")
     return list(Council.objects.filter(id__in=council_ids))
+
+
+def councils_for_request(request: HttpRequest) -> list[Council]:
+    """councils_for_user() for the signed-in person, from the roles the request already read."""
+    councils: dict[int, Council] = {}
+    for role in current_roles_for_request(request):
+        councils.setdefault(role.council_id, role.council)
+    return list(councils.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,11 +687,20 @@ def can_view_history(standing: Standing, obj) -> bool:
     return can_view_structure(standing)
 
 
+def two_factor_required_q(on: date | None = None) -> Q:
+    """Which people (a condition on User rows) must use two-factor authentication today: anyone
+    who is a Proper Officer. A condition rather than a yes/no, so that the middleware asks it
+    together with "has an authenticator?" in one query."""
+    return Q(
+        Exists(Role.objects.current(on).filter(user=OuterRef("pk"), kind=RoleKind.PROPER_OFFICER))
+    )
+
+
 def must_use_two_factor(user) -> bool:
-    """Two-factor authentication is required of anyone who is a Proper Officer today."""
+    """Two-factor authentication is required of this person today (two_factor_required_q)."""
     if not user.is_authenticated:
         return False
-    return Role.objects.current().filter(user=user, kind=RoleKind.PROPER_OFFICER).exists()
+    return User.objects.filter(pk=user.pk).filter(two_factor_required_q()).exists()
 
 
 def proper_officer_for(council: Council, on: date | None = None) -> User | None:

@@ -113,7 +113,7 @@ def home(request):
     """Signed in: the councils where the person has a role (straight there if only one).
     Otherwise: the councils on this portal, for the public."""
     if request.user.is_authenticated:
-        councils = policy.councils_for_user(request.user)
+        councils = policy.councils_for_request(request)
         if len(councils) == 1 and not request.GET.get("choose"):
             return redirect("council:home", councils[0].slug)
         ended = (

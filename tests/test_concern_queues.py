@@ -18,6 +18,7 @@ from council.models import Notification, Seat
 from council.policy import standing_for
 from council.working_days import add_working_days, working_days_before
 from protocol import services as protocol_services
+from tests.query_counts import COUNCIL_PAGE
 from tests.test_concerns import arrange, formal, new_councillor, raise_concern
 
 Stage = Concern.Stage
@@ -336,19 +337,19 @@ def add_matters(cast, n):
 @pytest.mark.parametrize(
     ("who", "url_name", "queries"),
     [
-        # The common nine (test_list_page_queries) + counts by stage + the concerns with their
-        # people + pending hearings + their panels.
-        ("clerk", "concerns:concern_queue", 13),
-        # The common eight for a councillor + the concerns + pending hearings + their panels.
-        ("chair", "concerns:escalations", 11),
-        # The common eight + hearings (with their concern) + panels + the count waiting.
-        ("personnel", "concerns:hearings", 11),
-        # The common nine + totals + counts per section.
-        ("clerk", "concerns:outcomes", 11),
-        # The chair's home page: the common eight + the Proper Officer + the protocol panel (none
-        # adopted) + the requests panel + the concerns panel's counts + the overdue count + the
-        # group reports panel + the press panel.
-        ("chair", "council:home", 15),
+        # tests/query_counts.py + counts by stage + the concerns with their people + pending
+        # hearings + their panels.
+        ("clerk", "concerns:concern_queue", COUNCIL_PAGE + 4),
+        # The common queries + the concerns + pending hearings + their panels.
+        ("chair", "concerns:escalations", COUNCIL_PAGE + 3),
+        # The common queries + hearings (with their concern) + panels + the count waiting.
+        ("personnel", "concerns:hearings", COUNCIL_PAGE + 3),
+        # The common queries + totals + counts per section.
+        ("clerk", "concerns:outcomes", COUNCIL_PAGE + 2),
+        # The chair's home page: the common queries + the Proper Officer + the protocol panel
+        # (none adopted) + the requests panel + the concerns panel's counts + the overdue count +
+        # the group reports panel + the press panel.
+        ("chair", "council:home", COUNCIL_PAGE + 7),
     ],
 )
 def test_r23_queue_query_counts_do_not_grow_with_the_number_of_concerns(

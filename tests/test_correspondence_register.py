@@ -22,6 +22,7 @@ from correspondence.letters import To
 from correspondence.models import Correspondence, Party, Recipient
 from council.models import Notification
 from council.policy import standing_for
+from tests.query_counts import COUNCIL_PAGE
 
 CC, TO = Recipient.Line.CC, Recipient.Line.TO
 OUTSIDE = sorted(Party.outside())
@@ -298,11 +299,11 @@ def add_items(cast, n):
 @pytest.mark.parametrize(
     ("who", "queries"),
     [
-        # The common nine (test_list_page_queries) + the items with their signatories + their
-        # recipients (one prefetch).
-        ("clerk", 11),
-        # The common eight for a councillor + the items + their recipients.
-        ("councillor", 10),
+        # tests/query_counts.py + the items with their signatories + their recipients (one
+        # prefetch).
+        ("clerk", COUNCIL_PAGE + 2),
+        # The same for a councillor.
+        ("councillor", COUNCIL_PAGE + 2),
     ],
 )
 def test_the_correspondence_list_has_a_bounded_query_count(
