@@ -134,7 +134,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
-    }
+    },
+    # Rendered public pages, in each process's memory, under keys that name their content
+    # (council.pagecache): never stale, so nothing is shared or invalidated.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -3,17 +3,19 @@ and acknowledgement."""
 
 from __future__ import annotations
 
+import zlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_POST
+from django.views.decorators.http import require_POST
 
 from council import policy
 from council.models import Council
+from council.pagecache import public_page, revalidate_always
 from council.views import council_page, form_page, posted, run_service
 
 from . import diff, forms, importer, services
@@ -36,44 +38,39 @@ def _with_sections(qs):
     )
 
 
-def _current_etag(request, council_slug, **kwargs) -> str | None:
-    """The public page changes only when a version is adopted (adopted versions never change), so
-    its ETag is the adopted version's id: one small query answers a browser's revalidation."""
+def _current_key(request, council_slug, **kwargs) -> str | None:
+    """What the current-protocol page shows changes only when a version is adopted (adopted
+    versions never change) or the council is renamed, so the latest published version's id and
+    status and the council's name name it: one small query (council.pagecache)."""
     row = (
         ProtocolVersion.objects.published()
         .filter(council__slug=council_slug)
         .order_by("-number")
-        .values_list("pk", "status")
+        .values_list("pk", "status", "council__name")
         .first()
     )
-    signed_in = "u" if request.user.is_authenticated else "a"
-    return f'"{council_slug}-{row[0]}-{row[1]}-{signed_in}"' if row else None
+    if row is None:
+        return None
+    pk, status, name = row
+    return f"protocol-current-{council_slug}-{pk}-{status}-{zlib.crc32(name.encode()):08x}"
 
 
-def _public(response):
-    # Revalidate every time (a new adoption must show at once), but answer 304 when unchanged.
-    patch_cache_control(response, no_cache=True, public=True)
-    return response
-
-
-@condition(etag_func=_current_etag)
+@public_page(_current_key)
 def protocol_current(request, council_slug):
     council, published = _published(council_slug)
     version = _with_sections(published.filter(status=ProtocolVersion.Status.ADOPTED)).first()
     # Only shown when nothing is in force, to point at older versions; otherwise not queried.
     earlier = published.exclude(pk=version.pk) if version else published
-    return _public(
-        render(
-            request,
-            "protocol/public_version.html",
-            {"council": council, "version": version, "earlier": earlier, "is_current": True},
-        )
+    return render(
+        request,
+        "protocol/public_version.html",
+        {"council": council, "version": version, "earlier": earlier, "is_current": True},
     )
 
 
 def protocol_versions(request, council_slug):
     council, published = _published(council_slug)
-    return _public(
+    return revalidate_always(
         render(
             request, "protocol/public_versions.html", {"council": council, "versions": published}
         )
@@ -83,7 +80,7 @@ def protocol_versions(request, council_slug):
 def protocol_version(request, council_slug, number):
     council, published = _published(council_slug)
     version = get_object_or_404(_with_sections(published), number=number)
-    return _public(
+    return revalidate_always(
         render(
             request,
             "protocol/public_version.html",
@@ -97,7 +94,7 @@ def protocol_changes(request, council_slug, number):
     version = get_object_or_404(_with_sections(published), number=number)
     before = _with_sections(published.filter(number__lt=number).order_by("-number")).first()
     changes = diff.compare(before, version)
-    return _public(
+    return revalidate_always(
         render(
             request,
             "protocol/public_changes.html",

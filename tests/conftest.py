@@ -62,3 +62,14 @@ def tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """The rendered-page cache lives in the process's memory (council.pagecache); each test starts
+    with it empty, as a freshly started server does, so no test sees another's pages."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from council.models import Notification
+from council.models import Council, Notification
 from protocol import services
 from protocol.model_text import MODEL_SECTIONS
 from protocol.models import Acknowledgement, Expectation, ProtocolVersion, Section
@@ -234,10 +234,40 @@ def test_public_protocol_page_is_validated_by_etag_and_changes_at_once(cast, ado
     assert "Version</dt><dd>2" in after.content.decode()
 
 
+def test_public_protocol_page_is_served_from_memory_until_a_new_adoption_shows_at_once(
+    cast, adopted, client, django_assert_num_queries
+):
+    # First visitor: the key (latest published version and the council's name), the council,
+    # the adopted version, its sections, their expectations.
+    with django_assert_num_queries(5):
+        first = client.get(url(cast, "current"))
+    # Everyone after: the key only; the page comes from memory, the same bytes.
+    with django_assert_num_queries(1):
+        again = client.get(url(cast, "current"))
+    assert again.content == first.content
+    assert "no-cache" in again["Cache-Control"]
+    draft = services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
+    adopt(draft, cast.clerk)
+    after = client.get(url(cast, "current")).content.decode()
+    assert "Version</dt><dd>2" in after
+    # Renaming the council shows at once too: its name is part of the key.
+    Council.objects.filter(pk=cast.council.pk).update(name="Little Wickham Town Council")
+    assert "Little Wickham Town Council" in client.get(url(cast, "current")).content.decode()
+
+
+def test_public_protocol_page_is_never_served_from_memory_to_someone_signed_in(
+    cast, adopted, client, client_for
+):
+    client.get(url(cast, "current"))  # cached for visitors
+    page = client_for("councillor").get(url(cast, "current")).content.decode()
+    assert "Sign out" in page
+    assert "Sign out" not in client.get(url(cast, "current")).content.decode()
+
+
 def test_public_protocol_page_query_count_does_not_grow(
     cast, adopted, client, django_assert_num_queries
 ):
-    # etag (latest published version), council, the adopted version, its sections, their
+    # The key (latest published version), council, the adopted version, its sections, their
     # expectations
     with django_assert_num_queries(5):
         client.get(url(cast, "current"))

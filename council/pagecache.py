@@ -1,0 +1,70 @@
+"""Whole-page caching for public pages whose content is named by a small version key.
+
+A public page that changes only when something is published (the adopted protocol, say) is named
+by a key that one small query reads: the published version's id and status, the council's name.
+The key is the page's ETag, so a browser that has the page gets a 304; and the rendered page is
+kept in this process's memory under that key, so anyone else gets it without rendering. A change
+gives a new key, so it shows at once, in every process, with nothing to invalidate.
+
+Signed-in people are never served a cached page (theirs shows their own navigation), and only
+successful GET/HEAD responses are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
+
+# The "pages" cache is process-local memory (settings.CACHES): never stale, because its keys name
+# the content; bounded by its MAX_ENTRIES.
+CACHE_ALIAS = "pages"
+
+
+def public_page(key_func: Callable[..., str | None]):
+    """Decorate a public view: ETag revalidation from key_func, and for visitors who are not
+    signed in, the rendered page from memory while the key is unchanged."""
+
+    def etag(request: HttpRequest, *args, **kwargs) -> str | None:
+        key = key_func(request, *args, **kwargs)
+        request._page_key = key  # type: ignore[attr-defined]  # read once, used twice
+        if key is None:
+            return None
+        signed_in = "u" if request.user.is_authenticated else "a"
+        return f'"{key}-{signed_in}"'
+
+    def decorator(view):
+        @condition(etag_func=etag)
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            key = getattr(request, "_page_key", None)
+            cacheable = (
+                key is not None
+                and request.method in ("GET", "HEAD")
+                and not request.user.is_authenticated
+            )
+            if cacheable:
+                cached = caches[CACHE_ALIAS].get(key)
+                if cached is not None:
+                    content, content_type = cached
+                    return revalidate_always(HttpResponse(content, content_type=content_type))
+            response = view(request, *args, **kwargs)
+            if cacheable and response.status_code == 200 and not response.streaming:
+                caches[CACHE_ALIAS].set(key, (response.content, response["Content-Type"]), None)
+            return revalidate_always(response)
+
+        return wrapper
+
+    return decorator
+
+
+def revalidate_always(response: HttpResponse) -> HttpResponse:
+    """Cache-Control for a public page that must show a change at once."""
+    # Browsers and proxies revalidate every time (a new adoption must show at once) and get a
+    # 304 while the page is unchanged.
+    patch_cache_control(response, no_cache=True, public=True)
+    return response
