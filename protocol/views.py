@@ -7,7 +7,7 @@ import zlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from council.pagecache import public_page, revalidate_always
 from council.views import council_page, form_page, posted, run_service
 
 from . import diff, forms, importer, services
-from .models import Expectation, ProtocolVersion, Section
+from .models import Acknowledgement, Expectation, ProtocolVersion, Section
 
 # ---------------------------------------------------------------------------------------------
 # Public pages: published versions only (ProtocolVersion.objects.published()).
@@ -452,13 +452,21 @@ def home_panel(request, standing):
     acknowledgement prompt for each councillor and officer until they acknowledge (R26)."""
     if not (policy.can_acknowledge_protocol(standing) or policy.can_edit_protocol(standing)):
         return None
-    version = ProtocolVersion.objects.adopted().filter(council=standing.council).first()
+    # One query: the version in force and whether this person has acknowledged it.
+    version = (
+        ProtocolVersion.objects.adopted()
+        .filter(council=standing.council)
+        .annotate(
+            acknowledged=Exists(
+                Acknowledgement.objects.filter(version=OuterRef("pk"), user=request.user)
+            )
+        )
+        .first()
+    )
     can_ack = policy.can_acknowledge_protocol(standing)
     context = {"standing": standing, "version": version, "can_ack": can_ack}
     if version:
-        context["needs_ack"] = (
-            can_ack and not version.acknowledgements.filter(user=request.user).exists()
-        )
+        context["needs_ack"] = can_ack and not version.acknowledged
         if policy.can_edit_protocol(standing):
             context["review_stage"] = services.review_stage(version.review_on, standing.on)
             context["days_left"] = (version.review_on - standing.on).days

@@ -88,7 +88,7 @@ def add_notifications(cast, n: int):
 # common ones are listed beside each)
 PAGES = {
     # + proper officer for the council, roles ending within 30 days (with their people), the
-    # protocol panel's adopted version (none here; with one, a second query: acknowledged?), the
+    # protocol panel's adopted version with "acknowledged?" (none here), the
     # requests panel's counts (one aggregate), the concerns panel's counts (one aggregate) and
     # the hearings to hold (one count; the clerk arranges them), the group reports panel's counts
     # (one aggregate), the press panel's counts (one aggregate)
