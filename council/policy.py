@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -159,6 +160,10 @@ def current_roles_for_request(request: HttpRequest, on: date | None = None) -> t
             Role.objects.current(on)
             .filter(user=request.user)
             .select_related("council")
+            # For the two-factor check (needs_two_factor_setup), in the same query.
+            .annotate(
+                has_authenticator=Exists(Authenticator.objects.filter(user_id=OuterRef("user_id")))
+            )
             .order_by("council__name", "council_id", "kind", "starts_on")
         )
     request._portal_roles = (on, roles)  # type: ignore[attr-defined]
@@ -687,20 +692,24 @@ def can_view_history(standing: Standing, obj) -> bool:
     return can_view_structure(standing)
 
 
-def two_factor_required_q(on: date | None = None) -> Q:
-    """Which people (a condition on User rows) must use two-factor authentication today: anyone
-    who is a Proper Officer. A condition rather than a yes/no, so that the middleware asks it
-    together with "has an authenticator?" in one query."""
-    return Q(
-        Exists(Role.objects.current(on).filter(user=OuterRef("pk"), kind=RoleKind.PROPER_OFFICER))
-    )
+def roles_require_two_factor(roles) -> bool:
+    """Two-factor authentication is required of anyone who is a Proper Officer today (from their
+    current roles)."""
+    return any(r.kind == RoleKind.PROPER_OFFICER for r in roles)
 
 
 def must_use_two_factor(user) -> bool:
-    """Two-factor authentication is required of this person today (two_factor_required_q)."""
+    """Two-factor authentication is required of this person today."""
     if not user.is_authenticated:
         return False
-    return User.objects.filter(pk=user.pk).filter(two_factor_required_q()).exists()
+    return roles_require_two_factor(Role.objects.current().filter(user=user))
+
+
+def needs_two_factor_setup(request: HttpRequest) -> bool:
+    """Must use two-factor today and has no authenticator yet. Read from the request's current
+    roles, which carry "has an authenticator?", so the check costs no query of its own."""
+    roles = current_roles_for_request(request)
+    return roles_require_two_factor(roles) and not roles[0].has_authenticator
 
 
 def proper_officer_for(council: Council, on: date | None = None) -> User | None:

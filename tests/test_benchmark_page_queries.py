@@ -111,10 +111,10 @@ def test_a_document_download_makes_the_same_queries_with_twenty_times_the_docume
 
     first = add_documents(1, 0)[0]
     url = reverse("council:document_download", args=[cast.council.slug, first.pk])
-    # session, user, two-factor, roles, seats (the standing), the document. No layout: a file.
-    with django_assert_num_queries(6):
+    # session, user, roles (with the two-factor check), seats, the document. No layout: a file.
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert b"".join(response.streaming_content) == MINIMAL_PDF
     add_documents(20, 1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
