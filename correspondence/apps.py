@@ -6,18 +6,21 @@ class CorrespondenceConfig(AppConfig):
     verbose_name = "Correspondence and information requests"
 
     def ready(self) -> None:
-        from council import demo, panels
+        from council import demo, panels, scale
 
         from . import group_report_views
         from .demo import demo_letters, demo_requests
         from .group_report_demo import demo_group_reports
         from .press_demo import demo_press
         from .press_views import home_panel as press_panel
+        from .scale import build_letters, build_requests
         from .views import home_panel
 
         panels.register(home_panel)
         demo.register_extra(demo_requests)
         demo.register_extra(demo_letters)
+        scale.register(build_requests)
+        scale.register(build_letters)
         panels.register(group_report_views.home_panel)
         demo.register_extra(demo_group_reports)
         panels.register(press_panel)
