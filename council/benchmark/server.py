@@ -1,0 +1,42 @@
+"""What BENCHMARK=true switches on in the server, and nothing else: a per-request query count in a
+response header, and a minimal view that every page's throughput is measured against.
+
+Neither exists with normal settings: council/settings.py adds the middleware and council/urls.py
+the view only when settings.BENCHMARK is true.
+"""
+
+from django.db import connection
+from django.http import HttpResponse
+
+QUERY_COUNT_HEADER = "X-Query-Count"
+
+
+class QueryCountMiddleware:
+    """Sets X-Query-Count to the number of database queries the request ran."""
+
+    # Outermost (council/settings.py), so the count includes the session's and the user's queries
+    # and everything the other middleware asks.
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        # An execute wrapper sees every statement without DEBUG, which would change what is
+        # measured (DEBUG keeps every query's SQL in memory and serves static files itself).
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        # `connection` is this thread's connection, so gunicorn's threads each count their own.
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response[QUERY_COUNT_HEADER] = str(count)
+        return response
+
+
+def minimal(request):
+    """The yardstick: the cost of the stack itself (gunicorn, middleware, routing), no database."""
+    return HttpResponse("ok", content_type="text/plain")
