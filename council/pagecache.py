@@ -6,8 +6,12 @@ The key is the page's ETag, so a browser that has the page gets a 304; and the r
 kept in this process's memory under that key, so anyone else gets it without rendering. A change
 gives a new key, so it shows at once, in every process, with nothing to invalidate.
 
+The page is kept compressed as well, once, and sent compressed to every browser that accepts
+gzip (nearly all do): a tenth of the bytes over a phone's connection, at no cost per visit.
+
 Signed-in people are never served a cached page (theirs shows their own navigation), and only
-successful GET/HEAD responses are kept.
+successful GET/HEAD responses are kept. Public pages hold no secrets (no CSRF token, no personal
+data), so compressing them cannot leak one (BREACH).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from functools import wraps
 
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 from django.views.decorators.http import condition
 
 # The "pages" cache is process-local memory (settings.CACHES): never stale, because its keys name
@@ -35,7 +40,8 @@ def public_page(key_func: Callable[..., str | None]):
         if key is None:
             return None
         signed_in = "u" if request.user.is_authenticated else "a"
-        return f'"{key}-{signed_in}"'
+        # Weak: the same page may be sent compressed or not (RFC 9110 8.8.1).
+        return f'W/"{key}-{signed_in}"'
 
     def decorator(view):
         @condition(etag_func=etag)
@@ -50,16 +56,32 @@ def public_page(key_func: Callable[..., str | None]):
             if cacheable:
                 cached = caches[CACHE_ALIAS].get(key)
                 if cached is not None:
-                    content, content_type = cached
-                    return revalidate_always(HttpResponse(content, content_type=content_type))
+                    return revalidate_always(_from_cache(request, *cached))
             response = view(request, *args, **kwargs)
             if cacheable and response.status_code == 200 and not response.streaming:
-                caches[CACHE_ALIAS].set(key, (response.content, response["Content-Type"]), None)
+                entry = (
+                    response.content,
+                    compress_string(response.content),
+                    response["Content-Type"],
+                )
+                caches[CACHE_ALIAS].set(key, entry, None)
+                return revalidate_always(_from_cache(request, *entry))
             return revalidate_always(response)
 
         return wrapper
 
     return decorator
+
+
+def _from_cache(request: HttpRequest, content: bytes, gzipped: bytes, content_type: str):
+    """The kept page, compressed for a browser that accepts gzip."""
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(gzipped, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def revalidate_always(response: HttpResponse) -> HttpResponse:

@@ -1,6 +1,7 @@
 """The protocol: drafting, adoption (R24), review reminders (R25), acknowledgements (R26), and
 the public pages."""
 
+import gzip
 from datetime import date, timedelta
 
 import pytest
@@ -253,6 +254,19 @@ def test_public_protocol_page_is_served_from_memory_until_a_new_adoption_shows_a
     # Renaming the council shows at once too: its name is part of the key.
     Council.objects.filter(pk=cast.council.pk).update(name="Little Wickham Town Council")
     assert "Little Wickham Town Council" in client.get(url(cast, "current")).content.decode()
+
+
+def test_public_protocol_page_is_sent_compressed_to_browsers_that_accept_gzip(
+    cast, adopted, client
+):
+    plain = client.get(url(cast, "current"))
+    for _ in range(2):  # the page as rendered, then from memory
+        packed = client.get(url(cast, "current"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"]
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content) / 3
+    assert "Content-Encoding" not in client.get(url(cast, "current"))
 
 
 def test_public_protocol_page_is_never_served_from_memory_to_someone_signed_in(
