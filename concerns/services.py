@@ -25,6 +25,7 @@ from council.policy import (
     escalation_contact,
     proper_officer_for,
     standing_for,
+    vice_chair_of,
 )
 from council.services import notification_create, save_recorded
 from council.working_days import add_working_days, working_days_before
@@ -697,7 +698,8 @@ def reminders_send(*, today: date | None = None) -> int:
         .select_related("council", "handler")
         .order_by("council_id", "stage_due_on", "pk")
     )
-    contacts: dict[tuple, User | None] = {}
+    # The chair and vice-chair of each council, once per council in the sweep.
+    chairs: dict[int, tuple[User | None, User | None]] = {}
     sent = 0
     for concern in waiting:
         due = f"{concern.stage}:{concern.stage_due_on}"
@@ -710,10 +712,14 @@ def reminders_send(*, today: date | None = None) -> int:
             continue
         if concern.handler:
             sent += bool(_notify(concern, concern.handler, f"overdue:{due}"))
-        key = (concern.council_id, concern.subject_id, concern.raised_by_id)
-        if key not in contacts:
-            contacts[key] = escalation_contact(concern.council, concern, today)
-        contact = contacts[key]
+        if concern.council_id not in chairs:
+            chairs[concern.council_id] = (
+                chair_of(concern.council, today),
+                vice_chair_of(concern.council, today),
+            )
+        contact = escalation_contact(
+            concern.council, concern, today, chairs=chairs[concern.council_id]
+        )
         if contact is not None and contact.pk != concern.handler_id:
             link = reverse("concerns:escalations", args=[concern.council.slug])
             sent += bool(_notify(concern, contact, f"escalated:{due}", link=link))

@@ -480,6 +480,7 @@ def reminders_send(*, today: date | None = None) -> int:
         .select_related("council", "handler", "requester")
         .order_by("due_on", "pk")
     )
+    proper_officers: dict[int, User | None] = {}
     sent = 0
     for info_request in waiting:
         due = f"{info_request.due_on:%A %-d %B %Y}"
@@ -499,7 +500,11 @@ def reminders_send(*, today: date | None = None) -> int:
                     )
                 )
         elif info_request.due_on < today:
-            proper_officer = policy.proper_officer_for(info_request.council, today)
+            if info_request.council_id not in proper_officers:  # once per council in the sweep
+                proper_officers[info_request.council_id] = policy.proper_officer_for(
+                    info_request.council, today
+                )
+            proper_officer = proper_officers[info_request.council_id]
             if proper_officer:
                 sent += bool(
                     _notify(

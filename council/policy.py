@@ -503,10 +503,17 @@ def visible_concerns(standing: Standing, concerns):
     return concerns.filter(pk__in=ids)
 
 
-def escalation_contact(council: Council, concern: ConcernLike, on: date) -> User | None:
+def escalation_contact(
+    council: Council,
+    concern: ConcernLike,
+    on: date,
+    *,
+    chairs: tuple[User | None, User | None] | None = None,
+) -> User | None:
     """R23 with R17: who is told that a concern is overdue: the chair, or the vice-chair when the
-    concern is about the chair or raised by the chair (or there is no chair); never its subject."""
-    for person in (chair_of(council, on), vice_chair_of(council, on)):
+    concern is about the chair or raised by the chair (or there is no chair); never its subject.
+    A sweep over many concerns passes `chairs`, the council's (chair, vice-chair) on the day."""
+    for person in chairs or (chair_of(council, on), vice_chair_of(council, on)):
         if person is not None and person.pk not in (concern.subject_id, concern.raised_by_id):
             return person
     return None
@@ -709,7 +716,7 @@ def needs_two_factor_setup(request: HttpRequest) -> bool:
     """Must use two-factor today and has no authenticator yet. Read from the request's current
     roles, which carry "has an authenticator?", so the check costs no query of its own."""
     roles = current_roles_for_request(request)
-    return roles_require_two_factor(roles) and not roles[0].has_authenticator
+    return roles_require_two_factor(roles) and not roles[0].has_authenticator  # type: ignore[attr-defined]
 
 
 def proper_officer_for(council: Council, on: date | None = None) -> User | None:
@@ -739,6 +746,9 @@ def _full_council_seat_holder(council: Council, position: str, on: date | None) 
             user_id__in=councillors,
         )
         .select_related("user")
+        # Explicit: Seat's default ordering sorts by committee, and so by council name, joining
+        # two more tables; planning that join cost more than running the query (issue 7).
+        .order_by("starts_on", "pk")
         .first()
     )
     return seat.user if seat else None
