@@ -18,6 +18,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from council.audit import AuditKind, audit_record
 from council.models import Committee, Council, Seat, User
 from council.policy import (
     Standing,
@@ -161,6 +162,13 @@ def concern_raise(
             concern.handled_by.add(routing.handler)
             _notify(concern, routing.handler, "raised")
         _event(concern, ConcernEvent.Kind.RAISED, raiser.user, Audience.RAISER)
+        audit_record(
+            kind=AuditKind.CONCERN_RAISED,
+            acting_user=raiser.user,
+            council=council,
+            target=concern,
+            data={"path": concern.path, "handler_id": concern.handler_id},
+        )
     return concern
 
 
@@ -192,6 +200,13 @@ def concern_triage(
             Audience.RAISER,
             f"Next: {Stage(next_stage).label}. {note}",
         )
+        audit_record(
+            kind=AuditKind.CONCERN_TRIAGED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+            data={"stage": next_stage, "handler_id": concern.handler_id},
+        )
         _notify(concern, concern.raised_by, f"stage-{next_stage}")
     return concern
 
@@ -217,6 +232,13 @@ def concern_tell_subject(
         concern.subject_told_on = today
         save_recorded(concern, acting_user=acting_user)
         _event(concern, ConcernEvent.Kind.SUBJECT_TOLD, acting_user, Audience.BOTH, message)
+        audit_record(
+            kind=AuditKind.CONCERN_SUBJECT_TOLD,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+            data={"told_on": today},
+        )
         _notify(concern, concern.subject, "told")
     return concern
 
@@ -262,6 +284,13 @@ def concern_refer(
             Audience.RAISER,
             f"Referred to {concern.referred_to} on {referred_on:%-d %B %Y}"
             + (f", reference {concern.referral_reference}." if concern.referral_reference else "."),
+        )
+        audit_record(
+            kind=AuditKind.CONCERN_REFERRED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+            data={"referred_on": referred_on},
         )
         _notify(concern, concern.raised_by, "referred")
     return concern
@@ -321,6 +350,13 @@ def concern_close(
             audience,
             f"{concern.get_outcome_display()}. {concern.outcome_reasons}",
         )
+        audit_record(
+            kind=AuditKind.CONCERN_CLOSED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+            data={"outcome": outcome},
+        )
         _notify(concern, concern.raised_by, "closed")
         if concern.subject_told_on and concern.subject:
             _notify(concern, concern.subject, "closed")
@@ -340,6 +376,12 @@ def concern_withdraw(*, concern: Concern, acting_user: User, today: date | None 
         save_recorded(concern, acting_user=acting_user)
         audience = Audience.BOTH if concern.subject_told_on else Audience.RAISER
         _event(concern, ConcernEvent.Kind.WITHDRAWN, acting_user, audience)
+        audit_record(
+            kind=AuditKind.CONCERN_WITHDRAWN,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+        )
         if concern.handler:
             _notify(concern, concern.handler, "withdrawn")
     return concern
@@ -469,6 +511,12 @@ def concern_start_formal(
             "The matter goes to the formal procedure. A panel of the personnel committee will "
             "hear it.",
         )
+        audit_record(
+            kind=AuditKind.CONCERN_FORMAL,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+        )
         for person in (concern.raised_by, concern.subject):
             if person is not None:  # a formal stage always has a subject (Concern.why_not)
                 _notify(concern, person, "formal")
@@ -523,6 +571,18 @@ def hearing_arrange(
             f"{hearing.get_kind_display()} on {held_on:%A %-d %B %Y}. Panel: {names}. "
             f"{COMPANION_OFFER}",
         )
+        audit_record(
+            kind=AuditKind.CONCERN_HEARING_ARRANGED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=hearing,
+            data={
+                "concern_id": concern.pk,
+                "kind": kind,
+                "held_on": held_on,
+                "panel_ids": [u.pk for u in [*members, *substitutes]],
+            },
+        )
         told: list[User | None] = [concern.raised_by, concern.subject, *members, *substitutes]
         for person in {u for u in told if u is not None}:
             _notify(concern, person, f"hearing-{hearing.pk}")
@@ -554,6 +614,13 @@ def hearing_move(*, hearing: Hearing, held_on: date, companion: str, acting_user
             Audience.BOTH,
             f"{hearing.get_kind_display()} moved to {held_on:%A %-d %B %Y} so that "
             f"{hearing.companion or 'the companion'} can attend.",
+        )
+        audit_record(
+            kind=AuditKind.CONCERN_HEARING_MOVED,
+            acting_user=acting_user,
+            council=hearing.concern.council,
+            target=hearing,
+            data={"concern_id": hearing.concern_id, "held_on": held_on},
         )
         for user in {hearing.concern.raised_by, hearing.concern.subject}:
             if user is not None:
@@ -605,6 +672,13 @@ def hearing_decide(
                 "members not involved before."
             )
         _event(concern, ConcernEvent.Kind.DECIDED, acting_user, Audience.BOTH, text)
+        audit_record(
+            kind=AuditKind.CONCERN_HEARING_DECIDED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=hearing,
+            data={"concern_id": concern.pk, "kind": hearing.kind, "outcome": outcome},
+        )
         for user in {concern.raised_by, concern.subject}:
             if user is not None:
                 _notify(concern, user, f"decided-{hearing.pk}")
@@ -627,6 +701,12 @@ def concern_appeal(
         _move(concern, Stage.APPEAL, today)
         save_recorded(concern, acting_user=acting_user)
         _event(concern, ConcernEvent.Kind.APPEALED, acting_user, Audience.BOTH, grounds)
+        audit_record(
+            kind=AuditKind.CONCERN_APPEALED,
+            acting_user=acting_user,
+            council=concern.council,
+            target=concern,
+        )
         if concern.handler:
             _notify(concern, concern.handler, "appeal")
         other = concern.subject if acting_user == concern.raised_by else concern.raised_by

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from council.audit import AuditKind, audit_record
 from council.models import Council, GroupMembership, Notification, PoliticalGroup, Role, User
 from council.services import notification_create, save_recorded
 
@@ -161,6 +162,13 @@ def report_issue(
         report.status = Status.ISSUED
         report.issued_on = today
         save_recorded(report, acting_user=acting_user, update_fields=["status", "issued_on"])
+        audit_record(
+            kind=AuditKind.GROUP_REPORT_ISSUED,
+            acting_user=acting_user,
+            council=report.council,
+            target=report,
+            data={"group_id": report.group_id, "issued_on": today},
+        )
         _tell_the_groups(report, today)
     return report
 

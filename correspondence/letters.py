@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from council.audit import AuditKind, audit_record
 from council.models import Council, User
 from council.policy import standing_for
 from council.services import notification_create, save_recorded
@@ -362,6 +363,15 @@ def _go_out(item: Correspondence, status: str, on: date, acting_user: User) -> C
         _check(item, recipients, on)
         item.sent_on, item.sent_by = on, acting_user
         save_recorded(item, acting_user=acting_user)
+        audit_record(
+            kind=AuditKind.CORRESPONDENCE_SENT
+            if status == Status.SENT
+            else AuditKind.CORRESPONDENCE_RECORDED,
+            acting_user=acting_user,
+            council=item.council,
+            target=item,
+            data={"sent_on": on, "recipient_ids": [r.pk for r in recipients]},
+        )
         if status == Status.SENT:
             _deliver(item, recipients, recipients)
         _tell_owner_of_copies(item, recipients)
@@ -407,6 +417,13 @@ def item_copy(
             raise ValidationError(errors)
         for row in new:
             save_recorded(row, acting_user=acting_user)
+        audit_record(
+            kind=AuditKind.CORRESPONDENCE_COPIED,
+            acting_user=acting_user,
+            council=item.council,
+            target=item,
+            data={"recipient_ids": [r.pk for r in new]},
+        )
         _deliver(item, new, existing + new)
         _tell_owner_of_copies(item, new)
     return new

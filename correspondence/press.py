@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from council.audit import AuditKind, audit_record
 from council.models import Committee, Council, PreElectionPeriod, Role, Seat, Spokesperson, User
 from council.policy import can_approve_press_release, proper_officer_for, standing_for
 from council.services import notification_create, save_recorded
@@ -311,6 +312,13 @@ def press_approve(*, release: PressRelease, acting_user: User, now: datetime | N
         elif release.can_become(Status.APPROVED):
             release.status, release.held_reason = Status.APPROVED, ""
         save_recorded(release, acting_user=acting_user)
+        audit_record(
+            kind=AuditKind.PRESS_APPROVED,
+            acting_user=acting_user,
+            council=release.council,
+            target=release,
+            data={"status": release.status},
+        )
         if release.author_id != acting_user.pk:
             _notify(
                 release,
@@ -372,6 +380,12 @@ def press_publish(*, release: PressRelease, acting_user: User, now: datetime | N
         check_quoted(release.council, release.quoted, release.quote, today)
         release.status, release.published_at, release.held_reason = Status.PUBLISHED, now, ""
         save_recorded(release, acting_user=acting_user)
+        audit_record(
+            kind=AuditKind.PRESS_PUBLISHED,
+            acting_user=acting_user,
+            council=release.council,
+            target=release,
+        )
         if release.author_id != acting_user.pk:
             _notify(
                 release,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import policy
+from council.audit import AuditKind, audit_record
 from council.models import Council, Document, User
 from council.policy import Standing
 from council.services import notification_create, save_recorded
@@ -215,6 +216,13 @@ def request_submit(
             RequestedDocument(request=info_request, document=d) for d in documents
         )
         _event(info_request, RequestEvent.Kind.SUBMITTED, requester)
+        audit_record(
+            kind=AuditKind.REQUEST_SUBMITTED,
+            acting_user=requester,
+            council=council,
+            target=info_request,
+            data={"route": route, "document_ids": [d.pk for d in documents]},
+        )
         due = f"{deadline.due:%A %-d %B %Y}"
         # R9: acknowledged on submission.
         _notify(
@@ -255,6 +263,13 @@ def request_delegate(
         info_request.handler = officer
         save_recorded(info_request, acting_user=acting_user)
         _event(info_request, RequestEvent.Kind.DELEGATED, acting_user, f"To {officer.name}.")
+        audit_record(
+            kind=AuditKind.REQUEST_DELEGATED,
+            acting_user=acting_user,
+            council=info_request.council,
+            target=info_request,
+            data={"handler_id": officer.pk},
+        )
         _notify(
             info_request,
             officer,
@@ -279,6 +294,13 @@ def request_ask_clarification(
         save_recorded(info_request, acting_user=acting_user)
         event = _event(
             info_request, RequestEvent.Kind.CLARIFICATION_ASKED, acting_user, question.strip()
+        )
+        audit_record(
+            kind=AuditKind.REQUEST_CLARIFICATION_ASKED,
+            acting_user=acting_user,
+            council=info_request.council,
+            target=info_request,
+            data={"paused_on": today},
         )
         _notify(
             info_request,
@@ -311,6 +333,13 @@ def request_clarify(
         info_request.due_on = info_request.deadline().due
         save_recorded(info_request, acting_user=acting_user)
         event = _event(info_request, RequestEvent.Kind.CLARIFIED, acting_user, answer.strip())
+        audit_record(
+            kind=AuditKind.REQUEST_CLARIFIED,
+            acting_user=acting_user,
+            council=info_request.council,
+            target=info_request,
+            data={"paused_working_days": paused, "due_on": info_request.due_on},
+        )
         if info_request.handler:
             _notify(
                 info_request,
@@ -383,6 +412,13 @@ def request_decide(
             acting_user,
             f"{info_request.get_status_display()}. {info_request.decision_reasons}",
         )
+        audit_record(
+            kind=AuditKind.REQUEST_DECIDED,
+            acting_user=acting_user,
+            council=info_request.council,
+            target=info_request,
+            data={"outcome": outcome, "granted_document_ids": sorted(chosen)},
+        )
         body = f"Decision: {info_request.get_status_display()}.\n\nReasons: {reasons.strip()}"
         if outcome in (Status.REFUSED, Status.PARTLY_GRANTED):
             body += f"\n\n{FOI_ROUTE}"
@@ -416,6 +452,12 @@ def request_withdraw(*, info_request: InformationRequest, acting_user: User) -> 
         info_request.paused_on = None
         save_recorded(info_request, acting_user=acting_user)
         _event(info_request, RequestEvent.Kind.WITHDRAWN, acting_user)
+        audit_record(
+            kind=AuditKind.REQUEST_WITHDRAWN,
+            acting_user=acting_user,
+            council=info_request.council,
+            target=info_request,
+        )
         if info_request.handler:
             _notify(
                 info_request,
@@ -450,10 +492,36 @@ def release_confirm_purpose(
 def release_open(
     *, info_request: InformationRequest, document: Document, acting_user: User
 ) -> DocumentAccess:
-    """R8: log an opening of a released document. The caller has checked the policy."""
+    """R8: log an opening of a released document. The caller has checked the policy. R27: the
+    first opening (the release itself) and every opening of a document with personal data also
+    go in the audit log."""
     if info_request.purpose_confirmed_at is None:
         raise ValidationError(MSG_PURPOSE_FIRST)
-    return DocumentAccess.objects.create(request=info_request, document=document, user=acting_user)
+    with transaction.atomic():
+        # The request's row lock makes "first" exact when two openings race.
+        InformationRequest.objects.select_for_update().filter(pk=info_request.pk).first()
+        accesses = DocumentAccess.objects.filter(request=info_request, document=document)
+        first = not accesses.exists()
+        access = DocumentAccess.objects.create(
+            request=info_request, document=document, user=acting_user
+        )
+        if first:
+            audit_record(
+                kind=AuditKind.DOCUMENT_RELEASED,
+                acting_user=acting_user,
+                council=info_request.council,
+                target=document,
+                data={"request_id": info_request.pk},
+            )
+        if document.classification == Document.Classification.PERSONAL_DATA:
+            audit_record(
+                kind=AuditKind.PERSONAL_DATA_DOCUMENT_OPENED,
+                acting_user=acting_user,
+                council=info_request.council,
+                target=document,
+                data={"via": "release", "request_id": info_request.pk},
+            )
+    return access
 
 
 # ---------------------------------------------------------------------------------------------

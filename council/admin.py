@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AuditEvent,
     Committee,
     Council,
     Document,
@@ -52,3 +53,21 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["subject", "user", "status", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, to read only (R27): nobody adds, changes or deletes an event here."""
+
+    list_display = ["sequence", "at", "kind", "actor_name", "council_name", "target_model"]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "target_pk"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

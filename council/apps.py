@@ -9,11 +9,31 @@ def confirm_email_on_password_set(sender, request, user, **kwargs):
     services.email_confirm_after_password_set(user=user)
 
 
+def record_sign_in_failure(sender, credentials, request=None, **kwargs):
+    """Django sends this for allauth's sign-in too (allauth signs in through
+    django.contrib.auth.authenticate), with the password already masked. Only records (R27)."""
+    from . import services
+
+    email = credentials.get("email") or credentials.get("username") or ""
+    services.sign_in_failure_record(step="password", email=str(email))
+
+
+def record_two_factor_failure(sender, user, request=None, **kwargs):
+    """allauth.mfa: a wrong two-factor code after a right password. Only records (R27)."""
+    from . import services
+
+    services.sign_in_failure_record(step="two_factor", user=user)
+
+
 class CouncilConfig(AppConfig):
     name = "council"
     verbose_name = "Council structure"
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
+        from allauth.mfa.signals import authentication_failed
+        from django.contrib.auth.signals import user_login_failed
 
         password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")
+        user_login_failed.connect(record_sign_in_failure, dispatch_uid="council-audit-sign-in")
+        authentication_failed.connect(record_two_factor_failure, dispatch_uid="council-audit-2fa")

@@ -504,3 +504,6 @@ class Notification(models.Model):
         if not self.link:
             return ""
         return f"{settings.SITE_URL}{self.link}"
+
+
+from .audit import AuditEvent  # noqa: E402,F401

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import uploads
+from .audit import AuditKind, audit_record
 from .models import (
     Committee,
     Council,
@@ -35,6 +37,9 @@ from .models import (
     Seat,
     User,
 )
+
+if TYPE_CHECKING:
+    from .policy import Standing
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +236,15 @@ def role_create(
     )
     role.full_clean()
     _role_clashes(role)
-    return save_recorded(role, acting_user=acting_user)
+    save_recorded(role, acting_user=acting_user)
+    audit_record(
+        kind=AuditKind.ROLE_CREATED,
+        acting_user=acting_user,
+        council=council,
+        target=role,
+        data=_role_audit(role),
+    )
+    return role
 
 
 @transaction.atomic
@@ -239,11 +252,39 @@ def role_change_dates(
     *, role: Role, starts_on: date, ends_on: date | None, acting_user: User | None
 ) -> Role:
     """Change when a role starts or ends (ending a term early, extending an acting role)."""
-    role = Role.objects.select_for_update().get(pk=role.pk)
+    role = Role.objects.select_for_update(of=("self",)).select_related("council").get(pk=role.pk)
+    was = _role_audit(role)
     role.starts_on, role.ends_on = starts_on, ends_on
     role.full_clean()
     _role_clashes(role)
-    return save_recorded(role, acting_user=acting_user, update_fields=["starts_on", "ends_on"])
+    save_recorded(role, acting_user=acting_user, update_fields=["starts_on", "ends_on"])
+    audit_record(
+        kind=_role_change_kind(was, role),
+        acting_user=acting_user,
+        council=role.council,
+        target=role,
+        data={"was": was, "now": _role_audit(role)},
+    )
+    return role
+
+
+def _role_audit(role: Role) -> dict:
+    """What the audit log keeps of a role: identifiers and dates, no names."""
+    return {
+        "user_id": role.user_id,
+        "kind": role.kind,
+        "acting": role.acting,
+        "starts_on": role.starts_on,
+        "ends_on": role.ends_on,
+    }
+
+
+def _role_change_kind(was: dict, role: Role) -> str:
+    """An end date set where there was none, or brought forward, ends the role; anything else
+    (a later end, a new start) changes it."""
+    if role.ends_on is not None and (was["ends_on"] is None or role.ends_on < was["ends_on"]):
+        return AuditKind.ROLE_ENDED
+    return AuditKind.ROLE_CHANGED
 
 
 def invitation_link(user: User) -> str:
@@ -561,6 +602,31 @@ def document_replace_file(*, document: Document, file: UploadedFile, acting_user
     document.size = file.size or 0
     document.uploaded_by = acting_user
     return save_recorded(document, acting_user=acting_user)
+
+
+def document_open(*, standing: Standing, document: Document) -> None:
+    """R27: every opening of a register document with third-party personal data goes in the audit
+    log; other classifications are not logged. The caller has checked the policy."""
+    if document.classification == Document.Classification.PERSONAL_DATA:
+        audit_record(
+            kind=AuditKind.PERSONAL_DATA_DOCUMENT_OPENED,
+            acting_user=standing.user,
+            council=standing.council,
+            target=document,
+            data={"via": "register"},
+        )
+
+
+def sign_in_failure_record(*, step: str, email: str = "", user: User | None = None) -> None:
+    """R27: a failed sign-in goes in the audit log. Data protection: an address is kept only when
+    it is someone's login (the event then names that account); an address that is nobody's is
+    not kept at all, and a known one only as the account it names (target), never as an address
+    in a log that cannot be changed. The password never reaches us: Django masks it before the
+    signal."""
+    if user is None and email.strip():
+        user = User.objects.filter(email__iexact=email.strip()).first()
+    data = {"step": step}
+    audit_record(kind=AuditKind.SIGN_IN_FAILED, acting_user=None, target=user, data=data)
 
 
 def council_update(*, council: Council, acting_user: User) -> Council:

@@ -724,6 +724,7 @@ def document_download(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
     if not policy.can_download_document(standing, document):
         raise PermissionDenied
+    services.document_open(standing=standing, document=document)
     return stream_document(document)
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import policy
+from council.audit import AuditKind, audit_record
 from council.models import Council, Role, User
 from council.services import notification_create, record_actor, save_recorded
 
@@ -303,6 +304,18 @@ def version_adopt(
         version,
         acting_user=acting_user,
         update_fields=["status", "adopted_on", "minute_reference", "review_on"],
+    )
+    audit_record(
+        kind=AuditKind.PROTOCOL_ADOPTED,
+        acting_user=acting_user,
+        council=version.council,
+        target=version,
+        data={
+            "adopted_on": adopted_on,
+            "minute_reference": version.minute_reference,
+            "review_on": review_on,
+            "superseded_id": previous.pk if previous else None,
+        },
     )
     acknowledgement_request(version=version)
     return version
