@@ -274,6 +274,13 @@ class Hearing(models.Model):
 
     class Meta:
         ordering = ["held_on", "id"]
+        indexes = [
+            # The hearings still to hold (the personnel committee's page, the home panel's
+            # count): without it PostgreSQL read every hearing of every council (issue 7).
+            models.Index(
+                fields=["concern"], condition=Q(decided_on__isnull=True), name="hearing_pending_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_on:%-d %B %Y}"
