@@ -102,6 +102,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="split each page's time into this many interleaved slices (default 2)",
     )
     parser.add_argument(
+        "--generate",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="with no generated councils in the database, generate N first (default 1000, about "
+        "3 minutes; 0: do not)",
+    )
+    parser.add_argument(
         "--warmup",
         type=float,
         default=1.0,
@@ -203,9 +211,16 @@ def prepare_database(database_url: str) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def pick_council(slug: str | None, database_url: str):
-    """The council to measure: the one named, or the middle one of the generated councils."""
+def pick_council(slug: str | None, database_url: str, generate: int = 0):
+    """The council to measure: the one named, or the middle one of the generated councils (made
+    first, `generate` of them, if there are none)."""
+    from django.core.management import call_command
+
     from council.models import Council
+
+    if not slug and generate and not Council.objects.filter(slug__startswith=GENERATED_PREFIX):
+        print(f"benchmark: no generated councils yet: generating {generate}", flush=True)
+        call_command("generate_scale", councils=generate)
 
     if slug:
         council = Council.objects.filter(slug=slug).first()
@@ -543,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     from council.models import Council
 
     prepare_database(database_url)
-    council = pick_council(args.council, database_url)
+    council = pick_council(args.council, database_url, args.generate)
     pages, people = pick_pages(council)
     print(f"benchmark: council {council.slug}; pages:", flush=True)
     for page in pages:
