@@ -35,4 +35,4 @@ USER app
 VOLUME ["/data/private"]
 
 EXPOSE 8000
-CMD ["gunicorn", "council.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "council.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from council.forms import DateInput, PlainMessages
+from council.forms import DateInput, ModelMultipleChoiceField, PlainMessages
 from council.models import Role, User
 from council.policy import Standing
 from protocol.models import ProtocolVersion, Section
@@ -24,7 +24,7 @@ class RaiseForm(PlainMessages, forms.Form):
     kind = forms.ChoiceField(
         label="What kind of concern is it?", choices=Concern.Kind.choices, widget=forms.RadioSelect
     )
-    sections = forms.ModelMultipleChoiceField(
+    sections = ModelMultipleChoiceField(
         label="Which parts of the protocol does it relate to?",
         queryset=Section.objects.none(),
         required=False,
@@ -153,13 +153,13 @@ class CloseForm(PlainMessages, forms.Form):
 
 class HearingForm(PlainMessages, forms.Form):
     held_on = forms.DateField(label="Date of the hearing", widget=DateInput())
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         label="Panel members from the personnel committee",
         queryset=User.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    substitutes = forms.ModelMultipleChoiceField(
+    substitutes = ModelMultipleChoiceField(
         label="Substitutes appointed by the council",
         queryset=User.objects.none(),
         required=False,

@@ -25,3 +25,14 @@ class CorrespondenceConfig(AppConfig):
         demo.register_extra(demo_group_reports)
         panels.register(press_panel)
         demo.register_extra(demo_press)
+
+        # Data protection: the purge of expired records and this app's part of the export.
+        from council import data_protection as dp
+
+        from . import data_protection
+
+        dp.register_purge("information_requests", data_protection.purge_requests)
+        dp.register_purge("correspondence", data_protection.purge_letters)
+        dp.register_purge("drafts", data_protection.purge_drafts)
+        dp.register_notification_guard(data_protection.open_request_notices)
+        dp.register_export(data_protection.export_sections)

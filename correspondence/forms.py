@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from council.forms import DateInput, PlainMessages
+from council.forms import DateInput, ModelMultipleChoiceField, PlainMessages
 from council.models import Committee, Document, Role, User
 from council.policy import Standing
 
@@ -15,7 +15,7 @@ from .services import document_route
 Status = InformationRequest.Status
 
 
-class DocumentChoiceField(forms.ModelMultipleChoiceField):
+class DocumentChoiceField(ModelMultipleChoiceField):
     """The register's documents as checkboxes, each saying which route it would take (R5–R7),
     so the councillor knows before they submit."""
 
@@ -124,7 +124,7 @@ class DecideForm(PlainMessages, forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    granted_documents = forms.ModelMultipleChoiceField(
+    granted_documents = ModelMultipleChoiceField(
         label="Documents to release, if partly granted",
         queryset=Document.objects.none(),
         required=False,

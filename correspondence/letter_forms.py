@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from council.forms import DateInput, PlainMessages
+from council.forms import DateInput, ModelMultipleChoiceField, PlainMessages
 from council.models import Role, User
 from council.policy import Standing, chair_of
 
@@ -25,7 +25,7 @@ def _members(standing: Standing):
     ).order_by("name")
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):

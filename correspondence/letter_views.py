@@ -54,6 +54,8 @@ def item_new(request, standing):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = request.POST.get("action", "draft")
+        if action not in _DONE:  # only the page's three buttons; anything else saves a draft
+            action = "draft"
         if action == "record" and not data.get("sent_on"):
             form.add_error("sent_on", "Enter the date it was sent")
         else:

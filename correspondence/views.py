@@ -52,7 +52,8 @@ def request_list(request, standing):
 @council_page(policy.can_request_information)
 def request_new(request, standing):
     initial = {}
-    if request.method == "GET" and request.GET.get("document", "").isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+    if request.method == "GET" and request.GET.get("document", "").isdecimal():
         initial["documents"] = [int(request.GET["document"])]
     form = forms.RequestForm(posted(request), standing=standing, initial=initial)
     if request.method == "POST" and form.is_valid():

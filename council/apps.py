@@ -37,3 +37,8 @@ class CouncilConfig(AppConfig):
         password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")
         user_login_failed.connect(record_sign_in_failure, dispatch_uid="council-audit-sign-in")
         authentication_failed.connect(record_two_factor_failure, dispatch_uid="council-audit-2fa")
+        # The same failures as security events in the structured log (council.logs).
+        from . import logs
+
+        user_login_failed.connect(logs.sign_in_failed, dispatch_uid="council-log-sign-in")
+        authentication_failed.connect(logs.two_factor_failed, dispatch_uid="council-log-2fa")

@@ -84,6 +84,9 @@ class AuditKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", "Role dates changed"
     ROLE_ENDED = "role_ended", "Role ended (end date set or brought forward)"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    # Data protection: the daily purge of expired personal records (council/data_protection.py)
+    RETENTION_PURGED = "retention_purged", "Expired personal records removed"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported (subject access)"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -10,9 +10,14 @@ app_name = "council"
 urlpatterns = [
     path("", views.council_home, name="home"),
     path("settings/", views.council_settings, name="settings"),
+    path("settings/retention/", views.retention_settings, name="retention_settings"),
     path("people/", views.people, name="people"),
     path("people/invite/", views.person_invite, name="person_invite"),
     path("people/<int:user_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:user_id>/personal-data/", views.person_data, name="person_data"),
+    path(
+        "people/<int:user_id>/personal-data.json", views.person_data_json, name="person_data_json"
+    ),
     path("people/<int:user_id>/invitation/", views.invitation_resend, name="invitation_resend"),
     path("people/<int:user_id>/roles/new/", views.role_add, name="role_add"),
     path("roles/<int:role_id>/", views.role_edit, name="role_edit"),

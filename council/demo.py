@@ -17,12 +17,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import policy, services
 from .models import Committee, Council, Document, PoliticalGroup, Role, User
 
 DEMO_PASSWORD = "wickham-demo-2026"
-# The clerk is a Proper Officer, who must use two-factor authentication. The demo gives them a
-# fixed authenticator secret so that `manage.py demo_code` can print the current code.
+# The clerk, the other officers, the chair, the vice-chair, the committee chairs and the personnel
+# committee must use two-factor authentication (council.policy). The demo gives each of them the
+# same fixed authenticator secret, so that `manage.py demo_code` prints the current code for all
+# (allauth remembers a used code per person, so two of them may sign in with the same code).
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # Login, name, and what they are in the demo (printed by seed_demo).
@@ -248,6 +250,12 @@ def build_demo(today: date | None = None) -> Cast:
         MINIMAL_PDF,
     )
 
+    # Everyone the rule asks it of, as it stands once their roles and seats are made (the clerk
+    # has theirs from the start).
+    for key, person in people.items():
+        if key != "clerk" and policy.must_use_two_factor(person, on=today):
+            TOTP.activate(person, DEMO_TOTP_SECRET)
+
     return Cast(
         council=council,
         other=other,
@@ -284,7 +292,8 @@ def demo_exists() -> bool:
 
 
 def current_totp_code(at: float | None = None) -> str:
-    """The clerk's current two-factor code (the demo's secret is public, on purpose)."""
+    """The demo's current two-factor code, for everyone who has one (the demo's secret is public,
+    on purpose)."""
     import time
 
     from allauth.mfa import app_settings as mfa_settings

@@ -3,12 +3,15 @@ portal the same accessible markup (label, hint, inline error, error summary)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
 from .models import Committee, Council, Document, PoliticalGroup, Role, Seat, User
+from .retention import RetentionPolicy
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -35,6 +38,22 @@ class PlainMessages:
             field.error_messages["required"] = message
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = f"Enter a real date for {label}"
+                field.validators.append(_within_dated_years(label))
+
+
+# Nothing the council records is dated outside these years; and a date near the calendar's end
+# (9999) would overflow the working-day arithmetic of deadlines (a server error).
+EARLIEST, LATEST = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def _within_dated_years(label: str):
+    def check(value: date) -> None:
+        if not EARLIEST <= value <= LATEST:
+            raise ValidationError(
+                f"Enter a date from {EARLIEST.year} to {LATEST.year} for {label}", code="range"
+            )
+
+    return check
 
 
 class DateInput(forms.DateInput):
@@ -42,6 +61,41 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        # A date input's value must be a real date or nothing (HTML). Text that is not one, such as
+        # a queue filter typed into the address, is shown as nothing, beside its error message.
+        value = super().format_value(value)
+        if isinstance(value, str):
+            try:
+                if date.fromisoformat(value).isoformat() != value:
+                    return None
+            except ValueError:
+                return None
+        return value
+
+
+ID_RANGE = range(-(2**63), 2**63)  # the database's ids: PostgreSQL's bigint, SQLite's INTEGER
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id too large for the database like any other id that is not one of
+    the choices. Django guards `pk=` against such a number, but not the `pk__in=` this field
+    asks, which SQLite cannot even send (an OverflowError: a server error)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                out_of_range = int(str(pk)) not in ID_RANGE
+            except ValueError:
+                out_of_range = False  # not a number: Django's own check refuses it
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -213,3 +267,33 @@ class CouncilForm(PlainMessages, forms.ModelForm):
         if not 1 <= days <= 60:
             raise ValidationError("Enter a number of working days from 1 to 60.")
         return days
+
+
+class RetentionPolicyForm(PlainMessages, forms.ModelForm):
+    """The council's retention periods, in whole months. The limits (each kind's minimum, and
+    personal-data access at least as long as requests) are the model's, so that the service
+    enforces them too; this form only says them in plain words."""
+
+    class Meta:
+        model = RetentionPolicy
+        fields = [
+            "requests_months",
+            "personal_data_access_months",
+            "concerns_months",
+            "correspondence_months",
+            "drafts_months",
+            "notifications_months",
+            "people_months",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = f"Enter the months for {str(field.label).lower()}"
+            field.label = f"{field.label}: months"
+            field.error_messages["invalid"] = "Enter a whole number of months, for example 72"
+            # The model's validators say what the minimum is for and why; the field's own
+            # "greater than or equal to 0" would only say the number.
+            field.validators = []
+            field.widget.attrs.pop("min", None)
+            field.widget.attrs.pop("max", None)

@@ -4,8 +4,11 @@ before they can use any other page."""
 from django.shortcuts import redirect
 
 from . import policy
+from .logs import security_event
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# allauth's pages (setting up two-factor, signing out), static files, the health check, and the
+# page that explains it, which would otherwise send them to itself for ever.
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/two-factor-required/")
 
 
 class RequireTwoFactorMiddleware:
@@ -20,5 +23,6 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(ALLOWED_PREFIXES)
             and policy.needs_two_factor_setup(request)
         ):
+            security_event("two_factor_required", request)
             return redirect("two_factor_required")
         return self.get_response(request)

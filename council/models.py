@@ -483,6 +483,13 @@ class Notification(models.Model):
                 condition=Q(status="pending"),
                 name="notification_pending_idx",
             ),
+            # The sweep's look for claims a dead worker left behind (notifications_release_stale):
+            # a handful of rows, never the whole outbox.
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="notification_sending_idx",
+            ),
             models.Index(fields=["user", "-created_at", "-id"]),
         ]
         constraints = [
@@ -507,3 +514,4 @@ class Notification(models.Model):
 
 
 from .audit import AuditEvent  # noqa: E402,F401
+from .retention import RetentionPolicy  # noqa: E402,F401

@@ -170,6 +170,30 @@ def current_roles_for_request(request: HttpRequest, on: date | None = None) -> t
     return roles
 
 
+def current_seats_for_request(request: HttpRequest, on: date | None = None) -> tuple[Seat, ...]:
+    """Every current seat of the signed-in person, in every council, with its committee: one
+    query, remembered for the rest of the request (the standing and the two-factor check both
+    read it, so a council page runs it once whichever asks first)."""
+    on = on or timezone.localdate()
+    cached = getattr(request, "_portal_seats", None)
+    if cached is not None and cached[0] == on:
+        return cached[1]
+    seats: tuple[Seat, ...] = ()
+    if request.user.is_authenticated:
+        seats = tuple(
+            Seat.objects.current(on)
+            .filter(user=request.user)
+            .select_related("committee")
+            # Within a council, Seat's own order (committee name, position, start); explicit, so
+            # that sorting by council needs no join to the council's table (issue 7).
+            .order_by(
+                "committee__council_id", "committee__name", "committee_id", "position", "starts_on"
+            )
+        )
+    request._portal_seats = (on, seats)  # type: ignore[attr-defined]
+    return seats
+
+
 def get_standing_for_request(request: HttpRequest, council_slug: str) -> Standing:
     """The signed-in person's standing in the council named in the URL. A council that does not
     exist and one where the person holds no current role give the same 404."""
@@ -181,9 +205,7 @@ def get_standing_for_request(request: HttpRequest, council_slug: str) -> Standin
         raise Http404("No such council page.")
     council = roles[0].council
     seats = tuple(
-        Seat.objects.current(on)
-        .filter(committee__council=council, user=request.user)
-        .select_related("committee")
+        s for s in current_seats_for_request(request, on) if s.committee.council_id == council.id
     )
     return Standing(
         user=request.user,  # type: ignore[arg-type]
@@ -688,6 +710,16 @@ def visible_group_reports(standing: Standing, reports):
     return mine.filter(status="issued", group_id__in=groups)
 
 
+def can_export_personal_data(standing: Standing, person: User) -> bool:
+    """UK GDPR art. 15 (subject access): who may download everything a council holds about a
+    person of the council (the lookup, get_person_for_user, has checked that they are one)."""
+    # Everyone may have a copy of what is held about them.
+    if person.pk == standing.user.pk:
+        return True
+    # R3: the Proper Officer answers subject access requests made to the council.
+    return standing.is_proper_officer
+
+
 def can_view_history(standing: Standing, obj) -> bool:
     """R27: those allowed to see an object can see its history."""
     if isinstance(obj, Council):
@@ -699,24 +731,61 @@ def can_view_history(standing: Standing, obj) -> bool:
     return can_view_structure(standing)
 
 
+# Two-factor authentication (issue 8) is required of those who see the most: the Proper Officer
+# (acting ones too, between their dates), the other officers, the chairs and vice-chairs (of the
+# council, which are those of full council, and of any committee), and every member of the
+# personnel committee, who hear staff matters (R20).
+
+
 def roles_require_two_factor(roles) -> bool:
-    """Two-factor authentication is required of anyone who is a Proper Officer today (from their
-    current roles)."""
-    return any(r.kind == RoleKind.PROPER_OFFICER for r in roles)
+    """Two-factor is required of anyone whose current roles include an officer's (the Proper
+    Officer, the RFO or another officer)."""
+    return any(r.kind in Role.OFFICER_KINDS for r in roles)
 
 
-def must_use_two_factor(user) -> bool:
-    """Two-factor authentication is required of this person today."""
-    if not user.is_authenticated:
+def seats_require_two_factor(seats) -> bool:
+    """Two-factor is required of anyone whose current seats include a chair's or a vice-chair's,
+    or any seat on a personnel committee."""
+    return any(
+        s.position in (Seat.Position.CHAIR, Seat.Position.VICE_CHAIR)
+        or s.committee.kind == Committee.Kind.PERSONNEL
+        for s in seats
+    )
+
+
+def two_factor_required_by(roles, seats) -> bool:
+    """Two-factor is required of a person with these current roles and seats. Seats count only
+    in a council where they hold a role today: a seat left open after a term ended gives no
+    rights there (R1), so it asks for nothing either."""
+    councils = {r.council_id for r in roles}
+    return roles_require_two_factor(roles) or seats_require_two_factor(
+        s for s in seats if s.committee.council_id in councils
+    )
+
+
+def must_use_two_factor(user, on: date | None = None) -> bool:
+    """Two-factor authentication is required of this person today (two queries)."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    return roles_require_two_factor(Role.objects.current().filter(user=user))
+    on = on or timezone.localdate()
+    roles = tuple(Role.objects.current(on).filter(user=user))
+    if roles_require_two_factor(roles):
+        return True
+    seats = Seat.objects.current(on).filter(user=user).select_related("committee")
+    return two_factor_required_by(roles, seats)
 
 
 def needs_two_factor_setup(request: HttpRequest) -> bool:
     """Must use two-factor today and has no authenticator yet. Read from the request's current
-    roles, which carry "has an authenticator?", so the check costs no query of its own."""
+    roles, which carry "has an authenticator?", and, only when those do not settle it, from its
+    current seats, which a council page reads anyway: the check costs no query of its own there."""
     roles = current_roles_for_request(request)
-    return roles_require_two_factor(roles) and not roles[0].has_authenticator  # type: ignore[attr-defined]
+    # No role: nothing to protect (R1). An authenticator: allauth asks for it at each sign-in.
+    if not roles or roles[0].has_authenticator:  # type: ignore[attr-defined]
+        return False
+    if roles_require_two_factor(roles):
+        return True
+    return two_factor_required_by(roles, current_seats_for_request(request))
 
 
 def proper_officer_for(council: Council, on: date | None = None) -> User | None:

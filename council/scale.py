@@ -32,6 +32,7 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
+from . import policy
 from .demo import MINIMAL_PDF
 from .models import (
     Committee,
@@ -448,24 +449,25 @@ def build_structure(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in everyone],
         counts,
     )
-    # The two-factor middleware lets a Proper Officer in only with an authenticator. It has been
-    # used (allauth's model needs last_used_at to pass full_clean()).
+    # The two-factor middleware lets a Proper Officer in only with an authenticator (and the
+    # others the rule asks it of, once their seats are made, below). It has been used (allauth's
+    # model needs last_used_at to pass full_clean()).
     secret = encrypt(SCALE_TOTP_SECRET)
     last_used = timezone.make_aware(datetime.combine(today - timedelta(days=1), clock(9)))
-    insert(
-        Authenticator,
-        [
+
+    def authenticators(users) -> list[Authenticator]:
+        return [
             Authenticator(
-                user=c,
+                user=u,
                 type=Authenticator.Type.TOTP,
                 data={"secret": secret},
-                created_at=c.date_joined,
+                created_at=u.date_joined,
                 last_used_at=last_used,
             )
-            for c in clerks.values()
-        ],
-        counts,
-    )
+            for u in users
+        ]
+
+    insert(Authenticator, authenticators(clerks.values()), counts)
 
     councils = []
     for index, rng, clerk, clerk_start, *_ in plans:
@@ -618,6 +620,22 @@ def build_structure(
         )
     insert(Seat, seats, counts)
     insert(GroupMembership, memberships, counts)
+    # Everyone else the two-factor rule asks it of today (council.policy): the other officers,
+    # the chairs and vice-chairs, the personnel committee. The clerks have theirs.
+    two_factor: dict[int, User] = {}
+    for sc in scale_councils:
+        for user in {*sc.officers, *sc.councillors} - set(clerks.values()):
+            role = sc.role_of(user, today)
+            seats = [
+                s
+                for s in sc.seats
+                if s.user_id == user.pk
+                and s.starts_on <= today
+                and (s.ends_on is None or s.ends_on >= today)
+            ]
+            if role and policy.two_factor_required_by([role], seats):
+                two_factor[user.pk] = user
+    insert(Authenticator, authenticators(two_factor.values()), counts)
 
     documents: list[Document] = []
     for sc in scale_councils:

@@ -9,6 +9,7 @@ enqueue any background work with `transaction.on_commit`.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date, timedelta
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import uploads
+from . import data_protection, uploads
 from .audit import AuditKind, audit_record
 from .models import (
     Committee,
@@ -37,6 +38,7 @@ from .models import (
     Seat,
     User,
 )
+from .retention import RetentionPolicy
 
 if TYPE_CHECKING:
     from .policy import Standing
@@ -103,6 +105,11 @@ def notification_create(
 ) -> Notification | None:
     """Put one notice in the outbox, once: a second call with the same key changes nothing and
     returns None. Delivery is enqueued after the transaction commits."""
+    # The subject and the name are email headers, often of someone's typing: one line each (a
+    # line break makes the email unsendable), and no longer than the column (PostgreSQL refuses
+    # more).
+    subject = " ".join(subject.split())[: Notification._meta.get_field("subject").max_length]
+    to_name = " ".join(to_name.split())
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -122,14 +129,27 @@ def notification_create(
     return notification
 
 
+# After the broker fails, this process leaves new notifications to the sweep for this long rather
+# than make each one wait for its own timeout: a letter to ten people would otherwise hold its
+# request for ten socket timeouts. Keyed by broker URL; the value is a time.monotonic() deadline.
+BROKER_RETRY_AFTER_SECONDS = 30
+_broker_down_until: dict[str, float] = {}
+
+
 def enqueue_delivery(notification_id: int) -> None:
     """Hand a notification to the worker. A broker outage must never fail a web request: the row
     stays pending and the periodic sweep delivers it later."""
+    from .celery import app
     from .tasks import deliver_notification
 
+    broker = str(app.conf.broker_url)
+    if not app.conf.task_always_eager and time.monotonic() < _broker_down_until.get(broker, 0):
+        log.info("broker down: notification %s waits for the sweep", notification_id)
+        return
     try:
         deliver_notification.apply_async(args=[notification_id], retry=False)
     except Exception:  # the broker's errors vary by transport; none of them may escape
+        _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
         log.warning("could not enqueue notification %s; the sweep will deliver it", notification_id)
 
 
@@ -143,8 +163,17 @@ def _sender(notification: Notification) -> str:
 
 
 def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification by email, exactly once. The row is claimed with a conditional UPDATE:
-    of two workers (or a retried task) only the one whose UPDATE changed the row sends."""
+    """Send one notification by email, once. The row is claimed with a conditional UPDATE: of two
+    workers (or a retried task, or a message the broker delivers again) only the one whose UPDATE
+    changed the row sends.
+
+    Where "once" ends: a worker that dies after claiming leaves the row SENDING, and the sweep
+    puts it back to pending after CLAIM_TIMEOUT (notifications_release_stale), so a lost worker
+    delays a message but never loses it (at least once). That retry duplicates the email only if
+    the dead worker's SMTP server had already accepted the message (its 250 reply to DATA) and the
+    worker died before marking the row SENT: a window of one UPDATE, which no sender can close
+    without the receiver's help. A row is never sent twice in any other way: every other repeat
+    (a second task, a repeated sweep, a redelivered message) finds the row claimed or SENT."""
     now = timezone.now()
     claimed = Notification.objects.filter(
         pk=notification_id, status=Notification.Status.PENDING
@@ -178,6 +207,21 @@ def notification_deliver(*, notification_id: int) -> bool:
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+# A claim older than this belongs to a worker that died: no delivery still runs by then, since
+# Celery kills a task after CELERY_TASK_TIME_LIMIT (120 s) and each SMTP step times out after
+# EMAIL_TIMEOUT (10 s).
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def notifications_release_stale(*, now=None) -> int:
+    """Put rows claimed by a worker that died mid-delivery (killed, out of memory, the machine
+    restarted) back to pending, for the sweep to send. Returns how many."""
+    cutoff = (now or timezone.now()) - CLAIM_TIMEOUT
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=cutoff
+    ).update(status=Notification.Status.PENDING, last_error="The worker stopped while sending.")
 
 
 def notification_mark_read(*, notification: Notification) -> None:
@@ -632,3 +676,46 @@ def sign_in_failure_record(*, step: str, email: str = "", user: User | None = No
 def council_update(*, council: Council, acting_user: User) -> Council:
     """Save a change to the council's own details."""
     return save_recorded(council, acting_user=acting_user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data protection (UK GDPR): retention periods, the purge, subject access (data_protection.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def retention_policy_save(*, policy: RetentionPolicy, acting_user: User) -> RetentionPolicy:
+    """Save a council's retention periods (the first save creates its row); validated by the
+    model: whole months, each kind's minimum, personal-data access at least as long as requests."""
+    return save_recorded(policy, acting_user=acting_user)
+
+
+def retention_purge(*, today: date | None = None) -> dict[str, int]:
+    """Delete every council's expired personal records, and their history rows, by each
+    council's periods; anonymise people whose roles all ended long enough ago. Bounded per run
+    (data_protection.BATCH of each kind per council) and idempotent. Returns the counts by kind."""
+    return data_protection.purge_all(today=today)
+
+
+def subject_access_export(
+    *, person: User, councils: list[Council], whole_portal: bool, acting_user: User, fmt: str
+) -> data_protection.Export:
+    """Everything the councils hold about one person (data_protection.py says what is included
+    and what is withheld). The export itself is a disclosure of personal data, so it goes in the
+    audit log: who exported whose data, for which councils, in which format."""
+    export = data_protection.export_build(
+        scope=data_protection.Scope(
+            person=person, councils=tuple(councils), whole_portal=whole_portal
+        )
+    )
+    audit_record(
+        kind=AuditKind.PERSONAL_DATA_EXPORTED,
+        acting_user=acting_user,
+        council=councils[0] if len(councils) == 1 and not whole_portal else None,
+        target=person,
+        data={
+            "format": fmt,
+            "council_ids": [c.pk for c in councils],
+            "own": person.pk == acting_user.pk,
+        },
+    )
+    return export

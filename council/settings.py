@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "csp",  # its system checks catch settings in the pre-4.0 format
     "council",
     "protocol",
     "correspondence",
@@ -80,19 +82,29 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One JSON line per request, and per 403 or 429, on stdout (council.logs). Outermost, to time
+    # the whole request and log the status that was sent.
+    "council.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs sign-in unless its view is marked @login_not_required (the public home,
+    # healthz, the protocol's and the news pages, allauth's own), so a new page is never public
+    # by accident.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Fallback only: services set the acting user on each change explicitly; this covers the
     # Django admin, whose saves do not go through our services.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Two-factor is required of the Proper Officer (issue 2): sends them to set it up first.
+    # Two-factor is required of officers, chairs and the personnel committee (council.policy,
+    # issue 8): sends them to set it up first.
     "council.middleware.RequireTwoFactorMiddleware",
 ]
 # Only for the benchmark's server (script/benchmark): a query count on every response, and a
@@ -254,12 +266,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A Redis that accepts connections but never answers must not hang a web request (NOTES.md).
+# A Redis that accepts connections but never answers must not hang a web request (NOTES.md):
+# one attempt (max_retries 0; redis-py still reconnects a pooled connection that Redis closed) of
+# at most a second, then the row waits for the sweep. Each retry would add a whole timeout, and
+# services.enqueue_delivery skips the broker for a while after a failure, so a request pays for
+# at most one (tests/test_faults.py times it against a server that never answers).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
-    "max_retries": 1,
+    "socket_timeout": 1,
+    "socket_connect_timeout": 1,
+    "max_retries": 0,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
@@ -288,6 +304,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "council.tasks.warn_roles_ending",
         "schedule": timedelta(hours=6),
     },
+    "purge-expired-records": {
+        # Data protection: each council's expired personal records and their history rows, by
+        # its retention periods (council/retention.py). Daily; bounded and idempotent.
+        "task": "council.tasks.purge_expired_records",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # Production hardening, on whenever DEBUG is off. `manage.py check --deploy` stays clean.
@@ -305,12 +327,43 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp 4: our own files only, and no 'unsafe-inline' anywhere: the templates carry no inline
+# script, style attribute or <style> block (tests/test_security.py scans them), so an injected
+# one does not run. data: images for allauth's TOTP QR code. Emails are not web pages: their
+# inline styles are for mail programs, which never see this header.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "council.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "json_stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request and security lines (council.logs), once each, as JSON on stdout.
+        "council.requests": {"handlers": ["json_stdout"], "level": "INFO", "propagate": False},
+        "council.security": {"handlers": ["json_stdout"], "level": "INFO", "propagate": False},
+    },
 }

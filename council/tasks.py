@@ -19,7 +19,10 @@ def deliver_notification(notification_id: int) -> bool:
 @shared_task
 def deliver_pending_notifications(limit: int = 500) -> int:
     """The sweep: anything still pending (its enqueue failed while the broker was down, or its
-    task gave up) is delivered here. Each delivery claims its row, so nothing goes twice."""
+    task gave up) is delivered here, and so is a row whose worker died while sending it, once its
+    claim is stale (services.CLAIM_TIMEOUT). Each delivery claims its row, so nothing goes
+    twice."""
+    services.notifications_release_stale()
     ids = list(
         Notification.objects.pending().order_by("created_at").values_list("id", flat=True)[:limit]
     )
@@ -35,3 +38,11 @@ def deliver_pending_notifications(limit: int = 500) -> int:
 @shared_task
 def warn_roles_ending() -> int:
     return services.roles_warn_ending()
+
+
+# Longer limits than the default two minutes: the first run over many councils may have a backlog
+# (each council's kinds are bounded, not the number of councils); a later run resumes.
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def purge_expired_records() -> dict[str, int]:
+    """UK GDPR storage limitation: each council's expired personal records, by its periods."""
+    return services.retention_purge()

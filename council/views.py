@@ -9,11 +9,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from .models import (
     Role,
     Seat,
 )
+from .retention import RetentionPolicy
 
 MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
 
@@ -109,6 +110,7 @@ def run_service(form, action):
 # ---------------------------------------------------------------------------------------------
 
 
+@login_not_required
 def home(request):
     """Signed in: the councils where the person has a role (straight there if only one).
     Otherwise: the councils on this portal, for the public."""
@@ -127,28 +129,53 @@ def home(request):
     return render(request, "home_public.html", {"councils": Council.objects.all()[:MAX_LIST]})
 
 
+@login_not_required  # the load balancer's and compose's health check
 def healthz(request):
-    """200 with the state of the database (and of Redis where configured), as JSON."""
-    state = {"database": "ok"}
+    """For monitoring, as JSON: the database ("ok"/"error"), the broker ("ok"/"error", or
+    "in-process" without REDIS_URL) and the age in seconds of the oldest notification waiting to
+    be sent (null when none; a growing age means no worker or sweep is delivering). 503 only when
+    the database is down: without the broker the portal works and notifications wait for the
+    sweep, so a broker outage must not take the web service out of the load balancer. One query,
+    on the outbox's pending index, which is also the database check; the broker's check gives up
+    after a second, so a broker that never answers cannot hang this page."""
+    state: dict[str, object] = {"database": "ok"}
     status = 200
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        oldest = (
+            Notification.objects.pending()
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
     except Exception:
         state["database"] = "error"
         status = 503
-    if settings.REDIS_URL:
+        oldest = None
+    if not settings.REDIS_URL:
+        state["broker"] = "in-process"
+    else:
         import redis
 
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1, retry=None
+        )
         try:
-            redis.Redis.from_url(
-                settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
-            ).ping()
-            state["redis"] = "ok"
+            client.ping()
+            state["broker"] = "ok"
         except Exception:
-            # The portal works without the broker (notifications wait), so this is not a 503.
-            state["redis"] = "error"
+            state["broker"] = "error"
+        finally:
+            client.close()
+    state["oldest_pending_seconds"] = (
+        max(0, round((timezone.now() - oldest).total_seconds())) if oldest else None
+    )
     return HttpResponse(json.dumps(state), status=status, content_type="application/json")
+
+
+@login_not_required
+def accessibility(request):
+    """The accessibility statement: public, linked from every page's footer."""
+    return render(request, "accessibility.html")
 
 
 @login_required
@@ -215,6 +242,31 @@ def council_settings(request, standing):
         title="Council details",
         submit="Save details",
         back=reverse("council:home", args=[council.slug]),
+    )
+
+
+@council_page(policy.can_edit_council_settings)
+def retention_settings(request, standing):
+    """UK GDPR storage limitation: how long the council keeps each kind of personal record."""
+    policy_row = RetentionPolicy.for_council(standing.council)
+    form = forms.RetentionPolicyForm(posted(request), instance=policy_row)
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.retention_policy_save(policy=form.instance, acting_user=request.user),
+        ):
+            messages.success(request, "The retention periods are saved.")
+            return redirect("council:home", standing.council.slug)
+    return form_page(
+        request,
+        standing,
+        form,
+        title="How long personal records are kept",
+        submit="Save retention periods",
+        back=reverse("council:home", args=[standing.council.slug]),
+        intro="Each night the portal deletes records older than these periods, with their "
+        "history. The protocol is kept for ever, the audit log is never changed, and the "
+        "council's documents are its records, so none of them is deleted here.",
     )
 
 
@@ -300,6 +352,75 @@ def person_detail(request, standing, user_id):
             "invitation_pending": not person.has_usable_password(),
         },
     )
+
+
+# -- Subject access (UK GDPR art. 15): everything held about one person --------------------------
+
+
+@council_page()
+def person_data(request, standing, user_id):
+    """The Proper Officer's copy of what the council holds about one of its people, or a
+    person's own. Anyone else gets the same 404 as for a person who is not there."""
+    return _personal_data(request, standing, user_id, "html")
+
+
+@council_page()
+def person_data_json(request, standing, user_id):
+    return _personal_data(request, standing, user_id, "json")
+
+
+def _personal_data(request, standing, user_id, fmt):
+    person = policy.get_person_for_user(standing, user_id)
+    if not policy.can_export_personal_data(standing, person):
+        raise Http404("No such person.")
+    export = services.subject_access_export(
+        person=person,
+        councils=[standing.council],
+        whole_portal=False,
+        acting_user=request.user,
+        fmt=fmt,
+    )
+    json_url = reverse("council:person_data_json", args=[standing.council.slug, person.pk])
+    return export_response(request, export, fmt, standing=standing, json_url=json_url)
+
+
+@login_required
+def my_data(request):
+    """A person's own download: every council in which they hold or held a role, and the
+    portal's own records about them. It needs no current role: a former councillor has the
+    right too."""
+    return _my_data(request, "html")
+
+
+@login_required
+def my_data_json(request):
+    return _my_data(request, "json")
+
+
+def _my_data(request, fmt):
+    councils = list(Council.objects.filter(roles__user=request.user).distinct().order_by("name"))
+    export = services.subject_access_export(
+        person=request.user, councils=councils, whole_portal=True, acting_user=request.user, fmt=fmt
+    )
+    return export_response(request, export, fmt, json_url=reverse("my_data_json"))
+
+
+def export_response(request, export, fmt, *, json_url, standing=None):
+    """JSON as a download; HTML as a printable page. Neither is kept by any shared cache."""
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(export.as_dict(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export.filename("json")}"'
+    else:
+        response = render(
+            request,
+            "council/subject_access.html",
+            {"standing": standing, "export": export, "json_url": json_url},
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @council_page(policy.can_manage_people)

@@ -15,3 +15,11 @@ class ProtocolConfig(AppConfig):
         panels.register(home_panel)
         demo.register_extra(demo_protocol)
         scale.register(build_protocols)
+
+        # Data protection: the acknowledgements in a person's export (the protocol is never
+        # purged, R24).
+        from council import data_protection as dp
+
+        from . import data_protection
+
+        dp.register_export(data_protection.export_sections)

@@ -33,6 +33,8 @@ MSG_NOT_TEXT = (
     "This file is not plain text, although its name ends in {ext}. Save the protocol as plain "
     "text, or upload the Word document (.docx) itself."
 )
+# A web page or an XML file saved with a text file's name (as council/uploads.py refuses them).
+MARKUP_STARTS = ("<!doctype", "<html", "<script", "<svg", "<?xml")
 MSG_NOT_DOCX = (
     "This file is not a Word document that can be read, although its name ends in .docx. Open it "
     "in Word and save it again as a .docx file."
@@ -101,6 +103,9 @@ def text_from_upload(filename: str, data: bytes) -> str:
     if not data:
         raise ProtocolImportError(MSG_EMPTY)
     text = _text_from_docx(data) if ext == ".docx" else _decode_text(data, ext)
+    # UTF-16 can spell a NUL, which PostgreSQL cannot store; a renamed web page is not text.
+    if "\x00" in text or (ext != ".docx" and text.lstrip().lower().startswith(MARKUP_STARTS)):
+        raise ProtocolImportError(MSG_NOT_TEXT.format(ext=ext))
     if not text.strip():
         raise ProtocolImportError(MSG_NO_TEXT)
     return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zlib
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
@@ -67,6 +68,7 @@ def _current_key(request, council_slug, **kwargs) -> str | None:
     return f"protocol-current-{council_slug}-{pk}-{status}-{zlib.crc32(name.encode()):08x}"
 
 
+@login_not_required
 @public_page(_current_key)
 def protocol_current(request, council_slug):
     council, published = _published(council_slug)
@@ -80,6 +82,7 @@ def protocol_current(request, council_slug):
     )
 
 
+@login_not_required
 def protocol_versions(request, council_slug):
     council, published = _published(council_slug)
     return revalidate_always(
@@ -89,6 +92,7 @@ def protocol_versions(request, council_slug):
     )
 
 
+@login_not_required
 def protocol_version(request, council_slug, number):
     council, published = _published(council_slug)
     version = get_object_or_404(_with_sections(published), number=number)
@@ -101,6 +105,7 @@ def protocol_version(request, council_slug, number):
     )
 
 
+@login_not_required
 def protocol_changes(request, council_slug, number):
     council, published = _published(council_slug)
     version = get_object_or_404(_with_sections(published), number=number)
@@ -448,8 +453,12 @@ def acknowledgements_remind(request, standing):
 @council_page(policy.can_acknowledge_protocol)
 @require_POST
 def acknowledge(request, standing):
+    version_id = request.POST.get("version", "")
     version = get_object_or_404(
-        ProtocolVersion.objects.adopted(), council=standing.council, pk=request.POST.get("version")
+        ProtocolVersion.objects.adopted(),
+        council=standing.council,
+        # A hand-made POST can send anything: what is not a whole number is no version (404).
+        pk=int(version_id) if version_id.isdecimal() else None,
     )
     try:
         services.acknowledgement_record(version=version, user=request.user)

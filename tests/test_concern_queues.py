@@ -9,11 +9,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from concerns import services
 from concerns.models import Concern
 from council import policy
+from council.demo import DEMO_TOTP_SECRET
 from council.models import Notification, Seat
 from council.policy import standing_for
 from council.working_days import add_working_days, working_days_before
@@ -257,6 +259,8 @@ def test_r20_the_personnel_committee_sees_the_hearings_it_must_hold(cast, client
     Seat.objects.create(
         committee=cast.personnel_committee, user=newcomer, starts_on=TODAY() - timedelta(days=1)
     )
+    # The personnel committee must use two-factor (issue 8): a member who has set it up.
+    TOTP.activate(newcomer, DEMO_TOTP_SECRET)
     assert policy.can_view_hearings(standing_for(newcomer, cast.council))
     client = client_for("personnel")
     page = client.get(waiting_page).content.decode()

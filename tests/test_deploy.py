@@ -2,6 +2,7 @@
 misconfigured, the migrations match the models, and docker-compose.yml is a valid compose file of
 the production shape (DESIGN §6)."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -67,6 +68,39 @@ def test_check_deploy_is_clean_with_production_values():
     assert result.returncode == 0, output
     assert "System check identified no issues" in result.stdout, output
     assert "WARNING" not in output.upper(), output
+
+
+PRINT_SECURITY_SETTINGS = """
+import json
+from django.conf import settings as s
+names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+         "CSRF_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+         "SECURE_SSL_REDIRECT", "MIDDLEWARE", "CONTENT_SECURITY_POLICY"]
+print(json.dumps({name: getattr(s, name) for name in names}))
+"""
+
+
+def test_production_cookies_are_secure_and_http_only_with_hsts_and_the_policy():
+    result = manage("shell", "-c", PRINT_SECURITY_SETTINGS, env=production_env())
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    for name in (
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_HTTPONLY",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_SSL_REDIRECT",
+    ):
+        assert values[name] is True, name
+    assert values["SECURE_HSTS_SECONDS"] >= 31_536_000  # a year
+    middleware = values["MIDDLEWARE"]
+    assert "csp.middleware.CSPMiddleware" in middleware
+    authentication = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert middleware.index("django.contrib.auth.middleware.LoginRequiredMiddleware") > (
+        authentication
+    )
+    assert "'unsafe-inline'" not in json.dumps(values["CONTENT_SECURITY_POLICY"])
 
 
 def test_the_settings_refuse_to_start_without_a_secret_key():

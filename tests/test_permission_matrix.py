@@ -86,6 +86,12 @@ def officer_request_page(answers: dict[str, int]) -> dict[str, int]:
     return request_page({**dict.fromkeys(COUNCILLORS, 403), **answers})
 
 
+def personal_data_page(person: str) -> dict[str, int]:
+    """Everything held about one person: the Proper Officer's, and the person's own; anyone else
+    gets the same 404 as for a person who is not there (they learn nothing, not even that)."""
+    return request_page({"clerk": 200, person: 200})
+
+
 def info_request(summary: str):
     def get(cast) -> int:
         from correspondence.models import InformationRequest
@@ -177,8 +183,12 @@ MATRIX: dict[str, Row] = {
         },
     ),
     "healthz": Row(no_kwargs, {role: 200 for role in ROLES}),
+    "accessibility": Row(no_kwargs, PUBLIC),  # the accessibility statement, linked from every page
     "two_factor_required": Row(no_kwargs, signed_in_page()),
     "notifications": Row(no_kwargs, signed_in_page()),
+    # Subject access (UK GDPR art. 15): everyone signed in has their own copy, former members too.
+    "my_data": Row(no_kwargs, signed_in_page()),
+    "my_data_json": Row(no_kwargs, signed_in_page()),
     "notification_open": Row(
         lambda cast: {"pk": Notification.objects.get(key="matrix:councillor").pk},
         {
@@ -191,11 +201,18 @@ MATRIX: dict[str, Row] = {
     # A council's home and settings.
     "council:home": Row(council_kwargs(), council_page(MEMBERS)),
     "council:settings": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "council:retention_settings": Row(council_kwargs(), council_page(CLERK_ONLY)),
     # People and roles: the Proper Officer's (R3).
     "council:people": Row(council_kwargs(), council_page(CLERK_ONLY)),
     "council:person_invite": Row(council_kwargs(), council_page(CLERK_ONLY)),
     "council:person_detail": Row(
         council_kwargs(user_id=lambda c: c.councillor.pk), council_page(CLERK_ONLY)
+    ),
+    "council:person_data": Row(
+        council_kwargs(user_id=lambda c: c.councillor.pk), personal_data_page("councillor")
+    ),
+    "council:person_data_json": Row(
+        council_kwargs(user_id=lambda c: c.councillor.pk), personal_data_page("councillor")
     ),
     "council:invitation_resend": Row(
         council_kwargs(user_id=lambda c: c.councillor.pk),
@@ -507,6 +524,12 @@ MATRIX: dict[str, Row] = {
 
 # Further checks of URLs whose answer depends on the object, beside the one row above.
 EXTRA: list[tuple[str, Row]] = [
+    # Subject access to a person of another council through this council's address: 404 for
+    # everyone, the clerk of both councils too.
+    (
+        "council:person_data",
+        Row(council_kwargs(user_id=lambda c: c.other_council.pk), request_page({})),
+    ),
     # R16: once told, the person a concern is about sees it too (but not its history).
     (
         "concerns:concern_detail",
@@ -632,6 +655,12 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def matrix_data(cast):
+    return make_matrix_data(cast)
+
+
+def make_matrix_data(cast):
+    """The objects the rows name, beside the cast. A plain function as well as the fixture, so
+    that tests/test_hostile_input.py can build them once for its whole module."""
     from council import services
     from protocol import services as protocol_services
 

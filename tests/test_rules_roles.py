@@ -251,10 +251,8 @@ def test_r4_acting_proper_officer_acts_only_between_the_acting_dates(cast, actin
 
 def test_r4_acting_proper_officer_is_shown_as_acting_on_their_pages(cast, acting):
     with time_machine.travel(acting.starts_on, tick=False):
-        # With the acting role come the Proper Officer's duties, and its two-factor rule.
-        response = signed_in(cast.vice_chair).get(home_url(cast))
-        assert response["Location"] == reverse("two_factor_required")
-        TOTP.activate(cast.vice_chair, "JBSWY3DPEHPK3PXP")
+        # With the acting role come the Proper Officer's duties (and its two-factor rule, which
+        # the vice-chair meets already: test_two_factor_is_required_of_an_acting_proper_officer).
         client = signed_in(cast.vice_chair)
         assert b"Acting Proper Officer" in client.get(home_url(cast)).content
         assert client.get(reverse("council:people", args=[cast.council.slug])).status_code == 200
@@ -292,10 +290,150 @@ def test_r4_an_acting_proper_officer_cannot_overlap_the_proper_officer(cast):
     assert Role.history.count() == before
 
 
-def test_only_proper_officers_must_use_two_factor(cast):
-    assert policy.must_use_two_factor(cast.clerk)
-    assert not policy.must_use_two_factor(cast.councillor)
-    assert not policy.must_use_two_factor(cast.rfo)
+# ---------------------------------------------------------------------------------------------
+# Two-factor authentication (issue 8): the Proper Officer, the officers, the chairs and vice-chairs
+# and the personnel committee. Each kind of person below holds only what makes them one.
+# ---------------------------------------------------------------------------------------------
+
+
+def _seated(cast, committee, position: str):
+    """councillor2, a plain councillor, given one seat today."""
+    services.seat_create(
+        committee=committee,
+        user=cast.councillor2,
+        position=position,
+        starts_on=timezone.localdate(),
+        acting_user=cast.clerk,
+    )
+    return cast.councillor2, cast.council
+
+
+def _new_committee(cast, kind="committee"):
+    from council.models import Committee
+
+    return services.committee_save(
+        committee=Committee(council=cast.council, name="Allotments committee", kind=kind),
+        acting_user=cast.clerk,
+    )
+
+
+def _chair_of_cwm_dulais(cast, position: str):
+    # Cwm Dulais's full council has no chair yet: a seat in another council counts as well.
+    services.seat_create(
+        committee=cast.other.committees.get(),
+        user=cast.other_council,
+        position=position,
+        starts_on=timezone.localdate(),
+        acting_user=cast.clerk,
+    )
+    return cast.other_council, cast.other
+
+
+TWO_FACTOR_PEOPLE = {
+    "the Proper Officer": lambda cast: (cast.clerk, cast.council),
+    "the Responsible Financial Officer": lambda cast: (cast.rfo, cast.council),
+    "an officer": lambda cast: (cast.officer, cast.council),
+    "the chair of the council": lambda cast: _chair_of_cwm_dulais(cast, "chair"),
+    "the vice-chair of the council": lambda cast: _chair_of_cwm_dulais(cast, "vice_chair"),
+    "a committee chair": lambda cast: _seated(cast, _new_committee(cast), "chair"),
+    "a committee vice-chair": lambda cast: _seated(cast, _new_committee(cast), "vice_chair"),
+    "a member of the personnel committee": lambda cast: _seated(
+        cast, cast.personnel_committee, "member"
+    ),
+    "a member of a second personnel committee": lambda cast: _seated(
+        cast, _new_committee(cast, kind="personnel"), "member"
+    ),
+}
+
+
+@pytest.mark.parametrize("who", TWO_FACTOR_PEOPLE)
+def test_two_factor_is_required_of_officers_chairs_and_the_personnel_committee(cast, who):
+    from allauth.mfa.models import Authenticator
+
+    person, council = TWO_FACTOR_PEOPLE[who](cast)
+    Authenticator.objects.filter(user=person).delete()
+    council_home = reverse("council:home", args=[council.slug])
+    assert policy.must_use_two_factor(person)
+    # Without an authenticator: sent to set one up, from every page but the set-up pages.
+    client = signed_in(person)
+    for url in (council_home, reverse("notifications"), reverse("home")):
+        assert client.get(url)["Location"] == reverse("two_factor_required"), url
+    assert client.get(reverse("two_factor_required")).status_code == 200
+    # With one: let in.
+    TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+    assert signed_in(person).get(council_home).status_code == 200
+
+
+def test_two_factor_is_required_of_an_acting_proper_officer_between_their_dates(cast):
+    today = timezone.localdate()
+    clerks = cast.clerk.roles.get(council=cast.council)
+    services.role_change_dates(
+        role=clerks, starts_on=clerks.starts_on, ends_on=today, acting_user=cast.clerk
+    )
+    acting = services.role_create(
+        council=cast.council,
+        user=cast.councillor2,
+        kind=Role.Kind.PROPER_OFFICER,
+        acting=True,
+        starts_on=today + timedelta(days=1),
+        ends_on=today + timedelta(days=10),
+        acting_user=cast.clerk,
+    )
+    assert not policy.must_use_two_factor(cast.councillor2)
+    with time_machine.travel(acting.starts_on, tick=False):
+        assert policy.must_use_two_factor(cast.councillor2)
+        response = signed_in(cast.councillor2).get(home_url(cast))
+        assert response["Location"] == reverse("two_factor_required")
+    with time_machine.travel(acting.ends_on + timedelta(days=1), tick=False):
+        assert not policy.must_use_two_factor(cast.councillor2)
+
+
+def test_two_factor_is_not_asked_of_a_councillor_who_chairs_nothing(cast):
+    # councillor2 sits on full council; the planning seat ended yesterday. A plain member's seat
+    # on another committee asks for nothing either.
+    services.seat_create(
+        committee=_new_committee(cast),
+        user=cast.councillor2,
+        position="member",
+        starts_on=timezone.localdate(),
+        acting_user=cast.clerk,
+    )
+    assert not cast.councillor2.authenticator_set.exists()
+    assert not policy.must_use_two_factor(cast.councillor2)
+    client = signed_in(cast.councillor2)
+    assert client.get(home_url(cast)).status_code == 200
+    assert client.get(reverse("notifications")).status_code == 200
+
+
+def test_two_factor_ends_with_the_seat_that_asked_for_it(cast):
+    # R1: the personnel committee's seat ends yesterday; nothing else of theirs asks for it.
+    seat = services.seat_create(
+        committee=cast.personnel_committee,
+        user=cast.councillor2,
+        position="member",
+        starts_on=timezone.localdate() - timedelta(days=30),
+        ends_on=timezone.localdate() - timedelta(days=1),
+        acting_user=cast.clerk,
+    )
+    assert seat.pk
+    assert not policy.must_use_two_factor(cast.councillor2)
+    assert signed_in(cast.councillor2).get(home_url(cast)).status_code == 200
+
+
+def test_the_two_factor_check_costs_a_council_page_no_query_of_its_own(
+    cast, django_assert_num_queries
+):
+    from tests.query_counts import COUNCIL_PAGE
+
+    # councillor2 has no authenticator, so the check reads their seats: the same query, run
+    # once, that the standing reads; the councillor has one, and the check stops at the roles.
+    assert cast.councillor.authenticator_set.exists()
+    assert not cast.councillor2.authenticator_set.exists()
+    url = reverse("council:committees", args=[cast.council.slug])
+    for person in (cast.councillor, cast.councillor2):
+        client = signed_in(person)
+        with django_assert_num_queries(COUNCIL_PAGE + 2):  # + the committees, their seats
+            assert client.get(url).status_code == 200
 
 
 def test_a_proper_officer_without_two_factor_is_sent_to_set_it_up(cast):

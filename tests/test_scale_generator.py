@@ -150,9 +150,13 @@ def test_one_clerk_is_the_proper_officer_of_three_neighbouring_councils(generate
     for index in (1, 2, 3):
         assert policy.proper_officer_for(scale_council(index)) == first
     assert policy.proper_officer_for(scale_council(4)) == fourth
-    # R3/two-factor: a Proper Officer must use it, and each clerk has an authenticator.
+    # R3/two-factor: a Proper Officer must use it, and each clerk has an authenticator; so has
+    # everyone else the rule asks it of (officers, chairs, the personnel committee), nobody else.
     assert policy.must_use_two_factor(first)
-    assert Authenticator.objects.filter(type="totp").count() == 2
+    with_one = set(Authenticator.objects.filter(type="totp").values_list("user_id", flat=True))
+    must = {u.pk for u in User.objects.all() if policy.must_use_two_factor(u)}
+    assert with_one == must
+    assert len(must) < User.objects.count()  # plain councillors are not asked
     secret = Authenticator.objects.get(user=first).data["secret"]
     assert decrypt(secret) == scale.SCALE_TOTP_SECRET  # a benchmark can work out the codes
     # One password hash for everyone.

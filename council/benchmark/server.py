@@ -5,6 +5,7 @@ Neither exists with normal settings: council/settings.py adds the middleware and
 the view only when settings.BENCHMARK is true.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
 
@@ -37,6 +38,7 @@ class QueryCountMiddleware:
         return response
 
 
+@login_not_required  # the load tool measures it without signing in
 def minimal(request):
     """The yardstick: the cost of the stack itself (gunicorn, middleware, routing), no database."""
     return HttpResponse("ok", content_type="text/plain")

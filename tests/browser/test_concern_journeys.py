@@ -11,10 +11,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from concerns.models import Concern, Hearing
-from council.demo import DEMO_PASSWORD, PEOPLE
+from council.demo import PEOPLE
 
 from .conftest import TIMEOUT_MS, assert_accessible
-from .test_foundation_journeys import sign_in
+from .test_foundation_journeys import sign_in_person
 from .test_request_journeys import sign_in_clerk, summary_row
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def clerk_page(browser):
 
 
 def sign_in_as(page, base_url: str, who: str) -> None:
-    sign_in(page, base_url, PEOPLE[who][0], DEMO_PASSWORD)
+    sign_in_person(page, base_url, who)
     expect(page).to_have_url(base_url + "/little-wickham/")
 
 

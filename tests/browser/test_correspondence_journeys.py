@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from correspondence.models import Correspondence
-from council.demo import DEMO_PASSWORD, PEOPLE
+from council.demo import PEOPLE
 
 from .conftest import assert_accessible
-from .test_foundation_journeys import sign_in
+from .test_foundation_journeys import sign_in_person
 from .test_request_journeys import clerk_page, sign_in_clerk  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def test_clerk_copies_a_letter_to_a_second_councillor_and_the_first_is_told(
     item = Correspondence.objects.get()
 
     # The first councillor: a notice naming who received the copy, then the letter itself.
-    sign_in(page, base, PEOPLE["councillor"][0], DEMO_PASSWORD)
+    sign_in_person(page, base, "councillor")
     page.get_by_role("link", name=re.compile(r"^Notifications")).click()
     notice = page.get_by_role(
         "heading", name=f"New Your correspondence was copied to Councillor {second}"

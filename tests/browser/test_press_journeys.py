@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from correspondence.models import PressRelease
-from council.demo import DEMO_PASSWORD, PEOPLE
+from council.demo import PEOPLE
 
 from .conftest import TIMEOUT_MS, assert_accessible
-from .test_foundation_journeys import sign_in
+from .test_foundation_journeys import sign_in_person
 from .test_request_journeys import clerk_page, sign_in_clerk  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_a_release_is_drafted_approved_published_and_read_by_the_public(
     chair = PEOPLE["chair"][1]
 
     # The chair drafts a release quoting herself, as chair of the council, and sends it.
-    sign_in(page, base, PEOPLE["chair"][0], DEMO_PASSWORD)
+    sign_in_person(page, base, "chair")
     expect(page).to_have_url(base + "/little-wickham/")
     page.goto(base + PRESS)
     expect(heading(page)).to_have_text("Press office")

@@ -15,7 +15,7 @@ from protocol import services
 from protocol.models import Acknowledgement
 
 from .conftest import assert_accessible
-from .test_foundation_journeys import fresh_totp_code, sign_in
+from .test_foundation_journeys import fresh_totp_code, sign_in, sign_in_person
 
 pytestmark = pytest.mark.browser
 
@@ -153,7 +153,7 @@ def test_councillor_acknowledges_the_protocol(live_cast, live_server, page):
     version = adopt_model_protocol(live_cast)
     councillor = live_cast.councillor
 
-    sign_in(page, live_server.url, PEOPLE["councillor"][0], DEMO_PASSWORD)
+    sign_in_person(page, live_server.url, "councillor")
     expect(page).to_have_url(live_server.url + "/little-wickham/")
     panel = page.get_by_role("region", name="The protocol")
     prompt = panel.get_by_role("region", name="Please acknowledge the protocol")

@@ -14,7 +14,7 @@ from council.demo import DEMO_PASSWORD, PEOPLE
 from council.working_days import add_working_days
 
 from .conftest import TIMEOUT_MS, assert_accessible
-from .test_foundation_journeys import fresh_totp_code, sign_in
+from .test_foundation_journeys import fresh_totp_code, sign_in, sign_in_person
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def clerk_page(browser):
 
 
 def sign_in_councillor(page, base_url: str) -> None:
-    sign_in(page, base_url, PEOPLE["councillor"][0], DEMO_PASSWORD)
+    sign_in_person(page, base_url, "councillor")
     expect(page).to_have_url(base_url + "/little-wickham/")
 
 

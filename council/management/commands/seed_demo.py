@@ -18,6 +18,8 @@ class Command(BaseCommand):
         for email, name, what in demo.PEOPLE.values():
             self.stdout.write(f"  {email:<26} {name:<16} {what}")
         self.stdout.write(
-            "\nThe clerk must use two-factor authentication. For the demo code, run:\n"
+            "\nThe officers, the chairs and the personnel committee must use two-factor "
+            "authentication\n(everyone above but councillor2, former and cwm). For the demo code "
+            "(the same for all), run:\n"
             "  .venv/bin/python manage.py demo_code\n"
         )

@@ -1,0 +1,683 @@
+"""Data protection (UK GDPR): the daily purge of expired personal records, and the subject access
+export ("everything held about one person, in one download").
+
+`council` imports none of the other apps (DESIGN §2), so each app registers its part from its
+AppConfig.ready(), as it does its home panels and its scale builders:
+
+- `register_purge(kind, purge)`: `purge(council=, policy=, today=, limit=) -> int` deletes at most
+  `limit` of one council's expired records of one kind *and their history rows*, and says how many
+  it deleted. Run again, it finds nothing more to do (idempotent).
+- `register_notification_guard(guard)`: `guard(council) -> expression` names notifications that
+  are kept however old, because a sweep could produce them again: their outbox row is what makes a
+  notice go once (an overdue request's escalation, while the request is still open).
+- `register_export(section)`: `section(scope) -> list[Section]`, an app's part of the export.
+
+What the export includes and what it withholds (each app's section says so in its own words too,
+and the page repeats it under each heading):
+
+- Included: the person's account (never the password or the two-factor secrets), their roles,
+  seats, group memberships and spokesperson appointments, the history rows of their account and of
+  their roles, the notifications sent to them, the audit events they caused or that are about
+  their account or their roles, what each app holds: requests they made (with the officers'
+  reasons and timelines), the released documents they opened, letters and emails they wrote,
+  received, signed or are named in, press releases they wrote or are quoted in, concerns they
+  raised, concerns about them once they have been told, hearings, and their acknowledgements of
+  the protocol.
+- Withheld: other people's personal data. Councillors and officers acting for the council are
+  named (their names on council business are not private); people outside the council (a
+  complainant, a resident) are not. A concern about the person never shows who raised it or their
+  account beyond what the concern's own page shows the person (R16); handlers' private notes are
+  listed but their text is withheld. The text of a draft never sent, or of a confidential item the
+  person neither wrote nor received, is withheld. Anything withheld is listed as withheld, with the
+  reason, so that the Proper Officer can review it and release what the law allows.
+- The clerk's export of a person covers their own council; a person's own download covers every
+  council in which they hold or held a role, and the portal's own records (failed sign-ins).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.db import models, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .audit import AuditEvent, AuditKind, audit_record
+from .models import (
+    Council,
+    GroupMembership,
+    Notification,
+    Role,
+    Seat,
+    Spokesperson,
+    User,
+)
+from .retention import RetentionPolicy
+
+# At most this many records of one kind per council per run: a backlog (a council's first run, a
+# shortened period) drains over a few nights instead of one long transaction.
+BATCH = 500
+
+ANONYMISED_NAME = "Former member (anonymised)"
+ANONYMISED_DOMAIN = "anonymised.invalid"  # .invalid is reserved (RFC 2606): it never delivers
+
+SECTION_ORDER = [
+    "account",
+    "roles",
+    "information_requests",
+    "correspondence",
+    "concerns",
+    "protocol",
+    "notifications",
+    "audit",
+    "history",
+]
+
+Purge = Callable[..., int]
+Guard = Callable[[Council | None], Any]
+
+_purges: dict[str, Purge] = {}
+_guards: list[Guard] = []
+_sections: list[Callable[..., list]] = []
+
+
+def register_purge(kind: str, purge: Purge) -> Purge:
+    _purges.setdefault(kind, purge)
+    return purge
+
+
+def register_notification_guard(guard: Guard) -> Guard:
+    if guard not in _guards:
+        _guards.append(guard)
+    return guard
+
+
+def register_export(section: Callable[..., list]) -> Callable[..., list]:
+    if section not in _sections:
+        _sections.append(section)
+    return section
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates and deleting
+# ---------------------------------------------------------------------------------------------
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter)."""
+    year, index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, index + 1)[1]
+    return date(year, index + 1, min(day.day, last))
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a day, local time: records stamped before it are older."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def delete_with_history(model: type[models.Model], ids: list[int]) -> int:
+    """Delete rows by id, and then every history row of them, including the "deleted" row that
+    simple-history writes as each one goes. Children that cascade are the caller's to clear from
+    their own history (`delete_history`)."""
+    if not ids:
+        return 0
+    model._default_manager.filter(pk__in=ids).delete()
+    delete_history(model, **{f"{model._meta.pk.attname}__in": ids})
+    return len(ids)
+
+
+def delete_history(model: type[models.Model], **lookup) -> None:
+    model.history.model.objects.filter(**lookup).delete()  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# The purge
+# ---------------------------------------------------------------------------------------------
+
+
+def purge_all(*, today: date | None = None, limit: int = BATCH) -> dict[str, int]:
+    """Run every app's purge for every council, each council with its own periods, and append one
+    audit event saying how many records of each kind went (none when nothing did, so a second run
+    on the same day leaves no trace). Each council's kind is its own transaction."""
+    today = today or timezone.localdate()
+    policies = {p.council_id: p for p in RetentionPolicy.objects.all()}
+    removed = dict.fromkeys(_purges, 0)
+    touched: list[int] = []
+    for council in Council.objects.order_by("pk").iterator():
+        policy = policies.get(council.pk) or RetentionPolicy(council=council)
+        here = 0
+        for kind, purge in _purges.items():
+            with transaction.atomic():
+                count = purge(council=council, policy=policy, today=today, limit=limit)
+            removed[kind] += count
+            here += count
+        if here:
+            touched.append(council.pk)
+    # Notices that belong to no council (none are made today, but the column allows it): the
+    # default period.
+    with transaction.atomic():
+        removed["notifications"] += purge_notifications(
+            council=None, policy=RetentionPolicy(), today=today, limit=limit
+        )
+    if any(removed.values()):
+        audit_record(
+            kind=AuditKind.RETENTION_PURGED,
+            acting_user=None,
+            data={"removed": removed, "council_ids": touched, "day": today},
+        )
+    return removed
+
+
+def purge_notifications(
+    *, council: Council | None, policy: RetentionPolicy, today: date, limit: int
+) -> int:
+    """The outbox: a notice goes once it was sent (or read, if later) longer ago than the
+    council's period; one that could not be sent, counted from when it was made. Pending ones
+    stay. The rows have no history (council.models.Notification says why)."""
+    cutoff = start_of(months_before(today, policy.notifications_months))
+    sent = Q(status=Notification.Status.SENT, sent_at__lt=cutoff) & (
+        Q(read_at__isnull=True) | Q(read_at__lt=cutoff)
+    )
+    failed = Q(status=Notification.Status.FAILED, created_at__lt=cutoff)
+    rows = Notification.objects.filter(council=council).filter(sent | failed)
+    for guard in _guards:
+        rows = rows.exclude(guard(council))
+    ids = list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+    Notification.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def purge_people(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
+    """A person whose every role, here and in every other council, ended longer ago than each of
+    those councils' period is anonymised: the row stays (the council's records point at it) but
+    their name, email address, password, sign-in addresses and authenticators go, and so do the
+    history rows that held them."""
+    cutoff = months_before(today, policy.people_months)
+    not_yet = Role.objects.filter(user_id=OuterRef("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff)
+    )
+    candidates = (
+        User.objects.filter(Exists(Role.objects.filter(user_id=OuterRef("pk"), council=council)))
+        .exclude(Exists(not_yet))
+        .exclude(email__endswith=f"@{ANONYMISED_DOMAIN}")
+        # Site administrators are the deployment's, not a council's: never anonymised here.
+        .filter(is_staff=False, is_superuser=False)
+    )
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    # Someone who also held roles elsewhere: that council's own period must have passed too.
+    elsewhere = list(
+        Role.objects.filter(user_id__in=ids)
+        .exclude(council=council)
+        .values("user_id", "council_id")
+        .annotate(last=Max("ends_on"))
+    )
+    default = RetentionPolicy._meta.get_field("people_months").get_default()
+    months = dict(
+        RetentionPolicy.objects.filter(
+            council_id__in={r["council_id"] for r in elsewhere}
+        ).values_list("council_id", "people_months")
+    )
+    blocked = {
+        r["user_id"]
+        for r in elsewhere
+        if r["last"] >= months_before(today, months.get(r["council_id"], default))
+    }
+    people = list(User.objects.filter(pk__in=set(ids) - blocked))
+    for person in people:
+        person_anonymise(person=person)
+    return len(people)
+
+
+def person_anonymise(*, person: User) -> User:
+    """Blank a person's name and address, keep their row. The one history row left records that
+    it happened (by the system), without what was there before."""
+    person.name = ANONYMISED_NAME
+    person.email = f"anonymised-{person.pk}@{ANONYMISED_DOMAIN}"
+    person.is_active = False
+    person.set_unusable_password()
+    person.full_clean()
+    setattr(person, "_history_user", None)  # noqa: B010  (see services.record_actor)
+    person.save()
+    EmailAddress.objects.filter(user=person).delete()
+    Authenticator.objects.filter(user=person).delete()
+    history = User.history.model.objects.filter(id=person.pk)  # type: ignore[attr-defined]
+    latest = history.order_by("-history_date", "-history_id").values_list("pk", flat=True)[:1]
+    history.exclude(pk__in=list(latest)).delete()
+    return person
+
+
+register_purge("notifications", purge_notifications)
+register_purge("people", purge_people)
+
+
+# ---------------------------------------------------------------------------------------------
+# The subject access export
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose data, held by which councils. `whole_portal`: the person's own download, which also
+    covers records no council holds (failed sign-ins on their account)."""
+
+    person: User
+    councils: tuple[Council, ...]
+    whole_portal: bool = False
+
+    @property
+    def council_ids(self) -> list[int]:
+        return [c.pk for c in self.councils]
+
+    def council_q(self, path: str = "council") -> Q:
+        """Rows of the scope's councils (and, in a whole-portal export, of none)."""
+        q = Q(**{f"{path}_id__in": self.council_ids})
+        if self.whole_portal:
+            q |= Q(**{f"{path}__isnull": True})
+        return q
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[tuple[str, str]]  # (key in the JSON, heading in the page)
+    rows: list[dict[str, Any]]
+    withheld: str = ""  # what is left out of this table and why, in plain English
+
+    def cells(self) -> list[list[str]]:
+        return [[display(row.get(key)) for key, _ in self.columns] for row in self.rows]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    about: str
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Export:
+    scope: Scope
+    made_at: datetime
+    sections: list[Section]
+
+    def filename(self, extension: str) -> str:
+        day = timezone.localtime(self.made_at).date()
+        return f"subject-access-{self.scope.person.pk}-{day:%Y-%m-%d}.{extension}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person_id": self.scope.person.pk,
+            "made_at": self.made_at,
+            "councils": [c.name for c in self.scope.councils],
+            "sections": [
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "about": s.about,
+                    "tables": [
+                        {"title": t.title, "withheld": t.withheld, "rows": t.rows} for t in s.tables
+                    ],
+                }
+                for s in self.sections
+            ],
+        }
+
+
+def display(value: Any) -> str:
+    """A value as the page shows it (the JSON keeps the value itself)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
+    if isinstance(value, list | tuple):
+        return "; ".join(display(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {display(v)}" for k, v in value.items())
+    return str(value)
+
+
+def name_of(user: User | None) -> str:
+    return user.name if user is not None else ""
+
+
+def export_build(*, scope: Scope) -> Export:
+    """Everything every app holds about the scope's person. A fixed number of queries for each
+    section, whatever the number of rows."""
+    sections: list[Section] = []
+    for section in _sections:
+        sections.extend(section(scope))
+    # The person and their places first, then each app's records, then what the portal told them
+    # and the logs about them (apps register in INSTALLED_APPS order, which is not this).
+    rank = {key: index for index, key in enumerate(SECTION_ORDER)}
+    sections.sort(key=lambda s: rank.get(s.key, len(rank)))
+    return Export(scope=scope, made_at=timezone.now(), sections=sections)
+
+
+def _council_sections(scope: Scope) -> list[Section]:
+    """The person, their places in the council, what the portal told them, and what the audit
+    log and the history hold about them. Ten queries."""
+    person = scope.person
+    ids = scope.council_ids
+    addresses = list(EmailAddress.objects.filter(user=person).order_by("pk"))
+    factors = sorted(
+        {
+            str(Authenticator.Type(t).label)
+            for t in Authenticator.objects.filter(user=person).values_list("type", flat=True)
+        }
+    )
+    roles = list(
+        Role.objects.filter(user=person, council_id__in=ids)
+        .select_related("council")
+        .order_by("council__name", "starts_on", "pk")
+    )
+    seats = list(
+        Seat.objects.filter(user=person, committee__council_id__in=ids)
+        .select_related("committee__council")
+        .order_by("starts_on", "pk")
+    )
+    memberships = list(
+        GroupMembership.objects.filter(user=person, group__council_id__in=ids)
+        .select_related("group__council")
+        .order_by("starts_on", "pk")
+    )
+    spokes = list(
+        Spokesperson.objects.filter(user=person, council_id__in=ids)
+        .select_related("council")
+        .order_by("starts_on", "pk")
+    )
+    notices = list(
+        Notification.objects.filter(user=person)
+        .filter(scope.council_q())
+        .select_related("council")
+        .order_by("created_at", "pk")
+    )
+    about_me = Q(target_model="council.user", target_pk=str(person.pk)) | Q(
+        target_model="council.role", target_pk__in=[str(r.pk) for r in roles]
+    )
+    audit_scope = Q(council_id__in=ids) | (
+        Q(council_id__isnull=True) if scope.whole_portal else Q(pk__in=[])
+    )
+    events = list(
+        AuditEvent.objects.filter(audit_scope)
+        .filter(Q(actor_id=person.pk) | about_me)
+        .order_by("sequence")
+    )
+    role_ids = {str(r.pk) for r in roles}
+    user_history = list(
+        User.history.filter(id=person.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    role_history = list(
+        Role.history.filter(user_id=person.pk, council_id__in=ids)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    councils = {c.pk: c.name for c in scope.councils}
+    actions = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+    def about(event: AuditEvent) -> bool:
+        return (event.target_model == "council.user" and event.target_pk == str(person.pk)) or (
+            event.target_model == "council.role" and event.target_pk in role_ids
+        )
+
+    account = Section(
+        key="account",
+        title="Your account",
+        about="The details you sign in with. The password is never kept in a readable form and "
+        "is not included; nor are the secrets of your two-factor authentication.",
+        tables=[
+            Table(
+                "Account",
+                [
+                    ("id", "Number"),
+                    ("name", "Name"),
+                    ("email", "Email address"),
+                    ("active", "Can sign in"),
+                    ("joined", "Added on"),
+                    ("last_sign_in", "Last signed in"),
+                    ("two_factor", "Two-factor authentication"),
+                ],
+                [
+                    {
+                        "id": person.pk,
+                        "name": person.name,
+                        "email": person.email,
+                        "active": person.is_active,
+                        "joined": person.date_joined,
+                        "last_sign_in": person.last_login,
+                        "two_factor": factors,
+                    }
+                ],
+            ),
+            Table(
+                "Email addresses",
+                [("email", "Address"), ("verified", "Confirmed"), ("primary", "Main address")],
+                [
+                    {"email": a.email, "verified": a.verified, "primary": a.primary}
+                    for a in addresses
+                ],
+            ),
+        ],
+    )
+    places = Section(
+        key="roles",
+        title="Your roles, seats and groups",
+        about="Your appointments in the council, your committee seats, your political group "
+        "memberships and anything the council appointed you to speak on.",
+        tables=[
+            Table(
+                "Roles",
+                [
+                    ("council", "Council"),
+                    ("role", "Role"),
+                    ("starts_on", "From"),
+                    ("ends_on", "To"),
+                ],
+                [
+                    {
+                        "council": r.council.name,
+                        "role": r.title,
+                        "starts_on": r.starts_on,
+                        "ends_on": r.ends_on,
+                    }
+                    for r in roles
+                ],
+            ),
+            Table(
+                "Committee seats",
+                [
+                    ("council", "Council"),
+                    ("committee", "Committee"),
+                    ("position", "Position"),
+                    ("starts_on", "From"),
+                    ("ends_on", "To"),
+                ],
+                [
+                    {
+                        "council": s.committee.council.name,
+                        "committee": s.committee.name,
+                        "position": s.get_position_display(),
+                        "starts_on": s.starts_on,
+                        "ends_on": s.ends_on,
+                    }
+                    for s in seats
+                ],
+            ),
+            Table(
+                "Political groups",
+                [
+                    ("council", "Council"),
+                    ("group", "Group"),
+                    ("starts_on", "From"),
+                    ("ends_on", "To"),
+                ],
+                [
+                    {
+                        "council": m.group.council.name,
+                        "group": m.group.name,
+                        "starts_on": m.starts_on,
+                        "ends_on": m.ends_on,
+                    }
+                    for m in memberships
+                ],
+            ),
+            Table(
+                "Spokesperson appointments",
+                [
+                    ("council", "Council"),
+                    ("speaks_on", "Speaks on"),
+                    ("starts_on", "From"),
+                    ("ends_on", "To"),
+                ],
+                [
+                    {
+                        "council": s.council.name,
+                        "speaks_on": s.speaks_on,
+                        "starts_on": s.starts_on,
+                        "ends_on": s.ends_on,
+                    }
+                    for s in spokes
+                ],
+            ),
+        ],
+    )
+    notifications = Section(
+        key="notifications",
+        title="Notifications sent to you",
+        about="Every email and notice the portal sent you, as it was sent (you have seen these "
+        "already, so nothing in them is withheld). Notices are deleted after the council's "
+        "retention period.",
+        tables=[
+            Table(
+                "Notifications",
+                [
+                    ("council", "Council"),
+                    ("created_at", "Made"),
+                    ("subject", "Subject"),
+                    ("body", "Text"),
+                    ("status", "Status"),
+                    ("sent_at", "Sent"),
+                    ("read_at", "Read"),
+                ],
+                [
+                    {
+                        "council": n.council.name if n.council else "",
+                        "created_at": n.created_at,
+                        "subject": n.subject,
+                        "body": n.body,
+                        "status": n.get_status_display(),
+                        "sent_at": n.sent_at,
+                        "read_at": n.read_at,
+                    }
+                    for n in notices
+                ],
+            )
+        ],
+    )
+    audit = Section(
+        key="audit",
+        title="The audit log",
+        about="The tamper-evident log of what happened (R27), where you acted or where it is "
+        "about your account or your roles. It is never changed or deleted.",
+        tables=[
+            Table(
+                "Audit events",
+                [
+                    ("at", "When"),
+                    ("council", "Council"),
+                    ("event", "What happened"),
+                    ("your_part", "Your part"),
+                    ("record", "Record"),
+                    ("details", "Details"),
+                ],
+                [
+                    {
+                        "at": e.at,
+                        "council": councils.get(e.council_id or 0, e.council_name),
+                        "event": e.get_kind_display(),
+                        "your_part": "About you" if about(e) else "You acted",
+                        "record": e.target_model,
+                        # Details (ids and states) only of events about the person: an event
+                        # they caused may be about someone else.
+                        "details": e.data if about(e) else None,
+                    }
+                    for e in events
+                ],
+                withheld="Of events you caused that are about other records, the record's "
+                "number and details are left out: they may be about someone else.",
+            )
+        ],
+    )
+    history = Section(
+        key="history",
+        title="History of your account and your roles",
+        about="Every version of your account's details and of your roles, with who made the "
+        "change (an officer of the council, you, or the system).",
+        tables=[
+            Table(
+                "Your account's history",
+                [
+                    ("at", "When"),
+                    ("action", "Change"),
+                    ("by", "By"),
+                    ("name", "Name"),
+                    ("email", "Email address"),
+                    ("active", "Can sign in"),
+                ],
+                [
+                    {
+                        "at": h.history_date,
+                        "action": actions.get(h.history_type, h.history_type),
+                        "by": name_of(h.history_user) or "The system",
+                        "name": h.name,
+                        "email": h.email,
+                        "active": h.is_active,
+                    }
+                    for h in user_history
+                ],
+            ),
+            Table(
+                "Your roles' history",
+                [
+                    ("at", "When"),
+                    ("action", "Change"),
+                    ("by", "By"),
+                    ("council", "Council"),
+                    ("role", "Role"),
+                    ("starts_on", "From"),
+                    ("ends_on", "To"),
+                ],
+                [
+                    {
+                        "at": h.history_date,
+                        "action": actions.get(h.history_type, h.history_type),
+                        "by": name_of(h.history_user) or "The system",
+                        "council": councils.get(h.council_id, ""),
+                        "role": Role.Kind(h.kind).label,
+                        "starts_on": h.starts_on,
+                        "ends_on": h.ends_on,
+                    }
+                    for h in role_history
+                ],
+            ),
+        ],
+    )
+    return [account, places, notifications, audit, history]
+
+
+register_export(_council_sections)
