@@ -12,17 +12,17 @@ import subprocess
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from council import services
 from council.celery import app as celery_app
 from council.models import Notification, User
 from council.tasks import deliver_notification
+from tests.faults import wait_until, worker_database_url
 
 
 def _why_skip() -> str:
@@ -44,22 +44,6 @@ pytestmark = [
 TASK_DONE = re.compile(
     r"Task council\.tasks\.deliver_notification\[[0-9a-f-]+\] succeeded in [0-9.e-]+s: (True|False)"
 )
-
-
-def wait_until(condition, *, seconds: float, what: str, log_file=None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    log = log_file.read_text() if log_file and log_file.exists() else ""
-    pytest.fail(f"Timed out after {seconds:.0f} s waiting for {what}.\nWorker log:\n{log}")
-
-
-def worker_database_url() -> str:
-    """DATABASE_URL, pointed at the test database that pytest-django made."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
 @pytest.fixture

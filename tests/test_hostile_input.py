@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from council.demo import MINIMAL_PDF, Cast, build_demo
+from council.forms import CouncilForm
 from council.models import Document, User
 from tests.test_permission_matrix import (
     MATRIX,
@@ -261,19 +262,7 @@ class Form:
 
 
 def council_values(cast) -> dict:
-    c = cast.council
-    fields = [
-        "name",
-        "kind",
-        "nation",
-        "principal_authority",
-        "monitoring_officer_name",
-        "monitoring_officer_email",
-        "response_working_days",
-        "panel_quorum",
-        "appeal_working_days",
-    ]
-    return {f: getattr(c, f) for f in fields}
+    return {f: getattr(cast.council, f) for f in CouncilForm.Meta.fields}
 
 
 def retention_values(cast) -> dict:
