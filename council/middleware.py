@@ -1,5 +1,10 @@
 """Sends a signed-in person who must use two-factor authentication (council.policy) to set it up
-before they can use any other page."""
+before they can use any other page.
+
+It decides in process_view, after the URL is resolved, so that council.pagecache's middleware
+(before it in settings.MIDDLEWARE) can answer a signed-in person's repeat visit with no query but
+its own: the kept page was rendered for the same session when this check had passed, and anything
+that could change the answer (roles, authenticators, seats) changes the data version in its key."""
 
 from django.shortcuts import redirect
 
@@ -16,6 +21,9 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -25,4 +33,4 @@ class RequireTwoFactorMiddleware:
         ):
             security_event("two_factor_required", request)
             return redirect("two_factor_required")
-        return self.get_response(request)
+        return None

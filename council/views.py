@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from . import forms, panels, policy, services
 from .history import timeline
+from .pagecache import person_page
 from .models import (
     Committee,
     Council,
@@ -51,7 +52,8 @@ def council_page(predicate=None):
             request.standing = standing
             return view(request, standing, *args, **kwargs)
 
-        return wrapper
+        # A repeat GET by the same session, while nothing has changed, is answered from memory.
+        return person_page(wrapper)
 
     return decorator
 

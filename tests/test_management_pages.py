@@ -293,7 +293,7 @@ def test_an_officer_uploads_a_document_that_is_stored_privately(cast, client_for
     assert document.file.path.startswith(str(settings.PRIVATE_STORAGE_ROOT))
     assert document.original_name == "minutes.pdf"
     download = client_for("officer").get(url(cast, "document_download", document.pk))
-    assert b"".join(download.streaming_content) == MINIMAL_PDF
+    assert download.getvalue() == MINIMAL_PDF
     assert download["Content-Disposition"].startswith('attachment; filename="minutes.pdf"')
 
 
