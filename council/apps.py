@@ -39,10 +39,9 @@ class CouncilConfig(AppConfig):
         authentication_failed.connect(record_two_factor_failure, dispatch_uid="council-audit-2fa")
         # Every statement that changes data moves the data version on (council.dataversion).
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from . import dataversion
-
-        from django.db.models.signals import post_migrate, pre_migrate
 
         connection_created.connect(dataversion.install, dispatch_uid="council-data-version")
         pre_migrate.connect(dataversion.migrations_started, dispatch_uid="council-dv-pre")

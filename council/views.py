@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from . import forms, panels, policy, services
 from .history import timeline
-from .pagecache import person_page
 from .models import (
     Committee,
     Council,
@@ -32,6 +31,7 @@ from .models import (
     Role,
     Seat,
 )
+from .pagecache import person_page
 from .retention import RetentionPolicy
 
 MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
