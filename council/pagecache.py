@@ -157,8 +157,10 @@ def person_page(view):
             if not length.isdigit() or int(length) > MAX_KEPT_BYTES:
                 return response
             content = b"".join(response.streaming_content)
-            response.close()
-            response = _kept_response(content, headers)
+            read, response = response, _kept_response(content, headers)
+            # The file is closed with the answer that is sent, not now: close() also tells Django
+            # that the request has finished, which closes its database connection.
+            response._resource_closers.extend(read._resource_closers)
         caches[CACHE_ALIAS].set(key, (response.content, headers), 2 * DATA_MINUTE)
         return response
 
