@@ -108,6 +108,21 @@ def test_throughput_and_latency_are_judged_only_at_16_users():
     assert report.evaluate(results) == []
 
 
+def test_first_visits_are_reported_and_judged_on_their_queries_only():
+    """A page's first visits (nothing kept yet) are shown beside it; the throughput and latency
+    targets are judged on the page as people use it, again and again."""
+    first = f"{SIGNED_IN} (first visit)"
+    slow_first_visits = result(first, rps=50.0, p95=400.0, queries=9, first_visit=True)
+    assert report.evaluate(run_of(result(SIGNED_IN), slow_first_visits)) == []
+    too_many = result(first, rps=50.0, queries=16, first_visit=True)
+    assert report.evaluate(run_of(result(SIGNED_IN), too_many)) == [
+        f"{first}: 16 database queries per request, more than 15."
+    ]
+    assert "| 16 | clerk's request queue (first visit) |" in report.table(
+        run_of(result(SIGNED_IN), slow_first_visits)
+    )
+
+
 def test_a_run_without_16_users_cannot_meet_the_targets():
     misses = report.evaluate(run_of(result(SIGNED_IN, users=4), users=(4,)))
     assert misses == [

@@ -5,9 +5,11 @@ gevent, which the orchestrator, a Django process, must never be. It is started b
 and imports nothing of the project. It reads its plan as JSON on standard input, prints progress
 on standard error and the results as one JSON line on standard output.
 
-Plan: {"host", "levels": [users...], "pages": [{"name", "path", "cookie"}], "rounds", "slice",
-"warmup"}. For each level, each page is measured `rounds` times for `slice` seconds after
-`warmup` seconds that are not counted; the rounds of a page are pooled.
+Plan: {"host", "levels": [users...], "pages": [{"name", "path", "cookie", "first_visit"}],
+"rounds", "slice", "warmup"}. A first_visit page is asked for with a query string that no earlier
+request had, so that the server has nothing kept for it (council.pagecache) and renders it.
+For each level, each page is measured `rounds` times for `slice` seconds after `warmup` seconds
+that are not counted; the rounds of a page are pooled.
 """
 
 import json
@@ -47,11 +49,14 @@ def session_cookie(cookie: str, host: str) -> Cookie:
     )
 
 
-def user_class(host: str, name: str, path: str, cookie: str) -> type[FastHttpUser]:
+def user_class(
+    host: str, name: str, path: str, cookie: str, first_visit: bool = False
+) -> type[FastHttpUser]:
     """A Locust user that asks for one page as fast as it is answered."""
 
     class PageUser(FastHttpUser):
         wait_time = constant(0)
+        visits = 0
 
         def on_start(self):
             # The session goes in the user's cookie jar, as in a browser, so it travels with the
@@ -61,10 +66,14 @@ def user_class(host: str, name: str, path: str, cookie: str) -> type[FastHttpUse
 
         @task
         def get(self):
+            url = path
+            if first_visit:
+                self.visits += 1
+                url = f"{path}?visit={id(self)}-{self.visits}"
             # Redirects are not followed: a page that sends the persona elsewhere (to sign in, to
             # set up two-factor) is a failure, not a fast page.
             with self.client.get(
-                path, name=name, allow_redirects=False, catch_response=True
+                url, name=name, allow_redirects=False, catch_response=True
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
@@ -81,7 +90,15 @@ def measure(host: str, page: dict, users: int, warmup: float, seconds: float) ->
     recording = False
 
     env = Environment(
-        user_classes=[user_class(host, page["name"], page["path"], page.get("cookie", ""))]
+        user_classes=[
+            user_class(
+                host,
+                page["name"],
+                page["path"],
+                page.get("cookie", ""),
+                page.get("first_visit", False),
+            )
+        ]
     )
 
     def on_request(response_time, exception, response=None, **kwargs):

@@ -66,6 +66,7 @@ class Page:
     persona: str
     public: bool = False
     cookie: str = ""
+    first_visit: bool = False  # a new query string each time: nothing kept (council.pagecache)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -323,6 +324,12 @@ def pick_pages(council) -> tuple[list[Page], dict]:
             downloader,
         ),
     ]
+    # Each signed-in page again as first visits: what a page costs when the server renders it.
+    pages += [
+        Page(f"{page.name} (first visit)", page.path, page.persona, first_visit=True)
+        for page in pages
+        if page.persona != PUBLIC
+    ]
     people = {"clerk": clerk, "chair": chair, "councillor": councillor}
     return pages, people
 
@@ -506,7 +513,10 @@ def drive_load(port: int, pages: list[Page], args: argparse.Namespace) -> list[d
         "rounds": args.rounds,
         "slice": args.duration / args.rounds,
         "warmup": args.warmup,
-        "pages": [{"name": p.name, "path": p.path, "cookie": p.cookie} for p in pages],
+        "pages": [
+            {"name": p.name, "path": p.path, "cookie": p.cookie, "first_visit": p.first_visit}
+            for p in pages
+        ],
     }
     runs = len(args.levels) * args.rounds * len(pages)
     budget = runs * (args.warmup + args.duration / args.rounds + 1) + 60
@@ -610,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
             queries_seen=tuple(m["queries_seen"]),
             public=by_name[m["page"]].public,
             persona=by_name[m["page"]].persona,
+            first_visit=by_name[m["page"]].first_visit,
             error=m["error"],
         )
         for m in measured
