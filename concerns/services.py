@@ -23,12 +23,17 @@ from council.models import Committee, Council, Seat, User
 from council.policy import (
     Standing,
     chair_of,
+    chairs_of,
     escalation_contact,
     proper_officer_for,
     standing_for,
-    vice_chair_of,
 )
-from council.services import notification_create, save_recorded
+from council.services import (
+    Notice,
+    notification_create,
+    notifications_create_in_batches,
+    save_recorded,
+)
 from council.working_days import add_working_days, working_days_before
 from protocol.models import Section
 
@@ -67,9 +72,9 @@ def _link(concern: Concern) -> str:
     return reverse("concerns:concern_detail", args=[concern.council.slug, concern.pk])
 
 
-def _notify(concern: Concern, user: User, key: str, link: str = ""):
+def _notice(concern: Concern, user: User, key: str, link: str = "") -> Notice:
     """R16: the same content-free notice for every concern event."""
-    return notification_create(
+    return Notice(
         user=user,
         council=concern.council,
         key=f"concern:{concern.pk}:{key}:{user.pk}",
@@ -78,6 +83,11 @@ def _notify(concern: Concern, user: User, key: str, link: str = ""):
         body=NOTICE_BODY,
         link=link or _link(concern),
     )
+
+
+def _notify(concern: Concern, user: User, key: str, link: str = ""):
+    """A concern's notice (_notice) through the outbox, once."""
+    return notification_create(**_notice(concern, user, key, link))
 
 
 def _event(concern, kind, actor, audience, text="") -> ConcernEvent:
@@ -772,38 +782,39 @@ def reminders_send(*, today: date | None = None) -> int:
     its outbox key names the stage and its due date, so a new stage earns new reminders. The
     notices say only that there is a matter to look at (R16)."""
     today = today or timezone.localdate()
-    waiting = (
+    waiting = list(
         Concern.objects.filter(stage__in=Concern.OPEN, stage_due_on__lte=today + timedelta(days=7))
         .exclude(stage=Stage.DECIDED, stage_due_on__gte=today)  # the parties' time to appeal
         .select_related("council", "handler")
         .order_by("council_id", "stage_due_on", "pk")
     )
-    # The chair and vice-chair of each council, once per council in the sweep.
-    chairs: dict[int, tuple[User | None, User | None]] = {}
-    sent = 0
-    for concern in waiting:
-        due = f"{concern.stage}:{concern.stage_due_on}"
-        if concern.stage_due_on >= today:
-            reminder = working_days_before(
-                concern.stage_due_on, REMINDER_WORKING_DAYS, concern.council.nation
-            )
-            if reminder <= today and concern.handler:
-                sent += bool(_notify(concern, concern.handler, f"due-soon:{due}"))
-            continue
-        if concern.handler:
-            sent += bool(_notify(concern, concern.handler, f"overdue:{due}"))
-        if concern.council_id not in chairs:
-            chairs[concern.council_id] = (
-                chair_of(concern.council, today),
-                vice_chair_of(concern.council, today),
-            )
-        contact = escalation_contact(
-            concern.council, concern, today, chairs=chairs[concern.council_id]
+    # The chair and vice-chair of every council with an overdue concern, in one query.
+    chairs = chairs_of({c.council_id for c in waiting if c.stage_due_on < today}, today)
+    return notifications_create_in_batches(
+        n for c in waiting for n in _reminders(c, today, chairs.get(c.council_id, (None, None)))
+    )
+
+
+def _reminders(
+    concern: Concern, today: date, chairs: tuple[User | None, User | None]
+) -> list[Notice]:
+    """The reminders one concern is due on a day."""
+    due = f"{concern.stage}:{concern.stage_due_on}"
+    if concern.stage_due_on >= today:
+        reminder = working_days_before(
+            concern.stage_due_on, REMINDER_WORKING_DAYS, concern.council.nation
         )
-        if contact is not None and contact.pk != concern.handler_id:
-            link = reverse("concerns:escalations", args=[concern.council.slug])
-            sent += bool(_notify(concern, contact, f"escalated:{due}", link=link))
-    return sent
+        if reminder <= today and concern.handler:
+            return [_notice(concern, concern.handler, f"due-soon:{due}")]
+        return []
+    notices = []
+    if concern.handler:
+        notices.append(_notice(concern, concern.handler, f"overdue:{due}"))
+    contact = escalation_contact(concern.council, concern, today, chairs=chairs)
+    if contact is not None and contact.pk != concern.handler_id:
+        link = reverse("concerns:escalations", args=[concern.council.slug])
+        notices.append(_notice(concern, contact, f"escalated:{due}", link=link))
+    return notices
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,12 @@ from council import policy
 from council.audit import AuditKind, audit_record
 from council.models import Council, Document, User
 from council.policy import Standing
-from council.services import notification_create, save_recorded
+from council.services import (
+    Notice,
+    notification_create,
+    notifications_create_in_batches,
+    save_recorded,
+)
 from council.working_days import (
     add_working_days,
     working_days_before,
@@ -103,11 +108,11 @@ def _link(info_request: InformationRequest) -> str:
     )
 
 
-def _notify(
+def _notice(
     info_request: InformationRequest, user: User, key: str, kind: str, subject: str, body: str
-):
-    """One notice about a request, through the outbox, once: `key` names it within the request."""
-    return notification_create(
+) -> Notice:
+    """One notice about a request: `key` names it within the request."""
+    return Notice(
         user=user,
         council=info_request.council,
         key=f"request:{info_request.pk}:{key}",
@@ -116,6 +121,13 @@ def _notify(
         body=body,
         link=_link(info_request),
     )
+
+
+def _notify(
+    info_request: InformationRequest, user: User, key: str, kind: str, subject: str, body: str
+):
+    """One notice about a request, through the outbox, once."""
+    return notification_create(**_notice(info_request, user, key, kind, subject, body))
 
 
 def _event(info_request, kind, actor, text="") -> RequestEvent:
@@ -541,54 +553,54 @@ def reminders_send(*, today: date | None = None) -> int:
     when a request is overdue. Each notice once (its outbox key names the request and the due
     date, so a due date moved by a clarification earns one new reminder)."""
     today = today or timezone.localdate()
-    waiting = (
+    waiting = list(
         InformationRequest.objects.filter(
             status=Status.SUBMITTED, due_on__lte=today + timedelta(days=7)
         )
         .select_related("council", "handler", "requester")
-        .order_by("due_on", "pk")
+        .order_by("council_id", "due_on", "pk")
     )
-    proper_officers: dict[int, User | None] = {}
-    sent = 0
-    for info_request in waiting:
-        due = f"{info_request.due_on:%A %-d %B %Y}"
-        if info_request.due_on >= today and reminder_day(info_request) <= today:
-            if info_request.handler:
-                sent += bool(
-                    _notify(
-                        info_request,
-                        info_request.handler,
-                        f"due-soon:{info_request.due_on}",
-                        "request_due_soon",
-                        f"Request due {due}: {info_request.summary}",
-                        (
-                            f"{info_request.requester.name}'s request is due for a decision by "
-                            f"{due}."
-                        ),
-                    )
+    proper_officers = policy.proper_officers_for(
+        {r.council_id for r in waiting if r.due_on < today}, today
+    )
+    return notifications_create_in_batches(
+        n for r in waiting for n in _reminders(r, today, proper_officers.get(r.council_id))
+    )
+
+
+def _reminders(
+    info_request: InformationRequest, today: date, proper_officer: User | None
+) -> list[Notice]:
+    """The reminder one request is due on a day, if any."""
+    due = f"{info_request.due_on:%A %-d %B %Y}"
+    if info_request.due_on >= today and reminder_day(info_request) <= today:
+        if info_request.handler:
+            return [
+                _notice(
+                    info_request,
+                    info_request.handler,
+                    f"due-soon:{info_request.due_on}",
+                    "request_due_soon",
+                    f"Request due {due}: {info_request.summary}",
+                    f"{info_request.requester.name}'s request is due for a decision by {due}.",
                 )
-        elif info_request.due_on < today:
-            if info_request.council_id not in proper_officers:  # once per council in the sweep
-                proper_officers[info_request.council_id] = policy.proper_officer_for(
-                    info_request.council, today
-                )
-            proper_officer = proper_officers[info_request.council_id]
-            if proper_officer:
-                sent += bool(
-                    _notify(
-                        info_request,
-                        proper_officer,
-                        "overdue",
-                        "request_overdue",
-                        f"Overdue request: {info_request.summary}",
-                        (
-                            f"{info_request.requester.name}'s request was due for a decision by "
-                            f"{due} and has not been decided. It is handled by "
-                            f"{info_request.handler.name if info_request.handler else 'nobody'}."
-                        ),
-                    )
-                )
-    return sent
+            ]
+    elif info_request.due_on < today and proper_officer:
+        return [
+            _notice(
+                info_request,
+                proper_officer,
+                "overdue",
+                "request_overdue",
+                f"Overdue request: {info_request.summary}",
+                (
+                    f"{info_request.requester.name}'s request was due for a decision by "
+                    f"{due} and has not been decided. It is handled by "
+                    f"{info_request.handler.name if info_request.handler else 'nobody'}."
+                ),
+            )
+        ]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------

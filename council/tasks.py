@@ -3,36 +3,33 @@
 from celery import shared_task
 
 from . import services
-from .models import Notification
+
+# A delivery that failed is retried with backoff; a retry finds only the rows still pending (each
+# delivery claims its rows), so what was sent is not sent again.
+DELIVERY_RETRIES = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 1800,
+    "max_retries": 8,
+}
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=8,
-)
+@shared_task(**DELIVERY_RETRIES)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """The notifications one transaction created, enqueued when it committed."""
+    return services.notifications_deliver(notification_ids=notification_ids)
+
+
+@shared_task(**DELIVERY_RETRIES)
 def deliver_notification(notification_id: int) -> bool:
+    """One notification: what earlier releases enqueued, kept for messages still in the broker."""
     return services.notification_deliver(notification_id=notification_id)
 
 
 @shared_task
 def deliver_pending_notifications(limit: int = 500) -> int:
-    """The sweep: anything still pending (its enqueue failed while the broker was down, or its
-    task gave up) is delivered here, and so is a row whose worker died while sending it, once its
-    claim is stale (services.CLAIM_TIMEOUT). Each delivery claims its row, so nothing goes
-    twice."""
-    services.notifications_release_stale()
-    ids = list(
-        Notification.objects.pending().order_by("created_at").values_list("id", flat=True)[:limit]
-    )
-    sent = 0
-    for notification_id in ids:
-        try:
-            sent += services.notification_deliver(notification_id=notification_id)
-        except Exception:  # one bad address must not stop the sweep; the row stays pending
-            continue
-    return sent
+    """The sweep (services.notifications_deliver_pending)."""
+    return services.notifications_deliver_pending(limit=limit)
 
 
 @shared_task

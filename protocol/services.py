@@ -16,7 +16,13 @@ from django.utils import timezone
 from council import policy
 from council.audit import AuditKind, audit_record
 from council.models import Council, Role, User
-from council.services import notification_create, record_actor, save_recorded
+from council.services import (
+    Notice,
+    notification_create,
+    notifications_create_in_batches,
+    record_actor,
+    save_recorded,
+)
 
 from . import model_text
 from .importer import ParsedProtocol
@@ -397,57 +403,59 @@ def review_stage(review_on: date, today: date) -> str | None:
     return str(min(reached)) if reached else None
 
 
-def council_chair(council: Council, on: date | None = None) -> User | None:
-    return policy.chair_of(council, on)
-
-
 def review_reminders_send(*, today: date | None = None) -> int:
     """R25: remind the clerk and the chair 90, 30 and 7 days before the review date and weekly
     while it is overdue. Each reminder goes once (its outbox key names the stage)."""
     today = today or timezone.localdate()
-    due = (
+    versions = (
         ProtocolVersion.objects.adopted()
         .filter(review_on__lte=today + timedelta(days=max(REVIEW_REMINDER_DAYS)))
         .select_related("council")
+        .order_by("council_id", "pk")
     )
-    sent = 0
-    for version in due:
-        stage = review_stage(version.review_on, today)
-        if stage is None:
-            continue
-        recipients = {
-            u
-            for u in (
-                policy.proper_officer_for(version.council, today),
-                council_chair(version.council, today),
-            )
-            if u
-        }
-        context = {
-            "version": version,
-            "today": today,
-            "overdue": stage.startswith("overdue"),
-            "days_left": (version.review_on - today).days,
-        }
-        subject = (
-            f"The protocol of {version.council} is overdue for review"
-            if context["overdue"]
-            else f"The protocol of {version.council} is due for review on "
-            f"{version.review_on:%-d %B %Y}"
+    due = [(v, stage) for v in versions if (stage := review_stage(v.review_on, today)) is not None]
+    # The clerks and chairs of every council with a reminder due, in two queries.
+    council_ids = {version.council_id for version, _ in due}
+    clerks = policy.proper_officers_for(council_ids, today)
+    chairs = policy.chairs_of(council_ids, today)
+
+    def recipients(council_id: int) -> set[User]:
+        return {u for u in (clerks.get(council_id), chairs[council_id][0]) if u}
+
+    return notifications_create_in_batches(
+        n for v, stage in due for n in _review_notices(v, stage, today, recipients(v.council_id))
+    )
+
+
+def _review_notices(
+    version: ProtocolVersion, stage: str, today: date, recipients: set[User]
+) -> list[Notice]:
+    """R25's reminder of one stage of a version's review, to each recipient."""
+    assert version.review_on is not None  # an adopted version has one (its CheckConstraint)
+    context = {
+        "version": version,
+        "today": today,
+        "overdue": stage.startswith("overdue"),
+        "days_left": (version.review_on - today).days,
+    }
+    subject = (
+        f"The protocol of {version.council} is overdue for review"
+        if context["overdue"]
+        else f"The protocol of {version.council} is due for review on {version.review_on:%-d %B %Y}"
+    )
+    body = render_to_string("protocol/email/review.txt", context)
+    return [
+        Notice(
+            user=user,
+            council=version.council,
+            key=f"protocol-review:{version.pk}:{version.review_on}:{stage}:{user.pk}",
+            kind="protocol_review",
+            subject=subject,
+            body=body,
+            link=reverse("protocol:manage", args=[version.council.slug]),
         )
-        for user in sorted(recipients, key=lambda u: u.pk):
-            sent += bool(
-                notification_create(
-                    user=user,
-                    council=version.council,
-                    key=f"protocol-review:{version.pk}:{version.review_on}:{stage}:{user.pk}",
-                    kind="protocol_review",
-                    subject=subject,
-                    body=render_to_string("protocol/email/review.txt", context),
-                    link=reverse("protocol:manage", args=[version.council.slug]),
-                )
-            )
-    return sent
+        for user in sorted(recipients, key=lambda u: u.pk)
+    ]
 
 
 def demo_protocol(cast) -> None:
