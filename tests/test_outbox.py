@@ -318,10 +318,9 @@ def service_of(kind: str) -> str:
 def test_the_reminder_sweep_sends_each_reminder_once_in_batches(delivery_tasks, monkeypatch):
     from django.core.management import call_command
 
+    from council import services as council_services
     from council.benchmark.run import run_sweep
     from council.models import Council
-
-    from council import services as council_services
 
     call_command("generate_scale", councils=3, seed=7, stdout=io.StringIO())
     # Small batches, so that three councils' reminders make several (a batch is 100 in use).
