@@ -19,8 +19,9 @@ When the number goes up:
   stay locked until the commit and every writer would queue behind it. A page read between the
   commit and the bump shows the new data under the old number; it is replaced at the bump. A
   rolled-back transaction changes nothing, so it does not bump.
-- inside a Django TestCase's own transaction, which never commits, straight away: the test then
-  sees its changes on the next page, as a person would after a commit.
+- while a test case's transaction is open (TestCase's, pytest-django's), which never commits,
+  straight away: the test then sees its changes on the next page, as a person would after a
+  commit.
 
 A change made outside Django (psql, another program) is not seen: restart the web processes after
 one, which empties their memory.
@@ -95,13 +96,26 @@ def changed(connection) -> None:
     connection.data_changes = getattr(connection, "data_changes", 0) + 1
     if connection.alias != DEFAULT_DB_ALIAS or _migrating:
         return
-    blocks = connection.atomic_blocks
-    if not connection.in_atomic_block or (blocks and blocks[0]._from_testcase):
-        # Autocommit (the change is already committed), or a TestCase's transaction, which the
-        # test rolls back instead of committing.
+    if not connection.in_atomic_block or in_test_transaction(connection):
+        # Autocommit (the change is already committed), or inside a test's transaction, which
+        # the test rolls back instead of committing.
         bump(connection.alias)
     elif not any(callback is _bump_default for _, callback, _ in connection.run_on_commit):
         connection.on_commit(_bump_default)
+
+
+def in_test_transaction(connection) -> bool:
+    """Whether a test case's transaction is open: then nothing here will ever commit."""
+    return any(block._from_testcase for block in connection.atomic_blocks)
+
+
+def outermost_code_block(connection) -> int | None:
+    """The index in connection.atomic_blocks of the outermost transaction that the code opened
+    (not a test's, nor a test fixture's around it), or None if it opened none."""
+    blocks = connection.atomic_blocks
+    tests = [i for i, block in enumerate(blocks) if block._from_testcase]
+    start = tests[-1] + 1 if tests else 0
+    return start if start < len(blocks) else None
 
 
 def watch(execute, sql: str, params: Any, many: bool, context: dict[str, Any]):

@@ -183,7 +183,11 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 @contextmanager
 def rolled_back() -> Iterator[None]:
     """One example: whatever it changes is undone before the next."""
-    with transaction.atomic():
+    atomic = transaction.atomic()
+    # It never commits, as a test case's own transaction: marked as one, the code inside treats
+    # it as Django's TestCase would (council.dataversion, the outbox's batches).
+    atomic._from_testcase = True
+    with atomic:
         yield
         transaction.set_rollback(True)
 
