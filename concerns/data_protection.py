@@ -23,7 +23,7 @@ from council.data_protection import (
     name_of,
 )
 from council.models import Council
-from council.policy import CONCERN_EVENT_AUDIENCES
+from council.policy import CONCERN_EVENT_AUDIENCES, concerns_in_copy
 from council.retention import RetentionPolicy
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember
@@ -84,13 +84,15 @@ def export_sections(scope: Scope) -> list[Section]:
     - Concerns the person handles or sits on a panel for are their work, not data about them, and
       are not included."""
     person, ids = scope.person, scope.council_ids
+    # R16: in a copy someone else reads, only the concerns the policy lets them see.
+    concerns = concerns_in_copy(scope.viewer, Concern.objects.filter(council_id__in=ids))
     raised = list(
-        Concern.objects.filter(raised_by=person, council_id__in=ids)
+        concerns.filter(raised_by=person)
         .select_related("council", "subject", "handler")
         .order_by("raised_on", "pk")
     )
     about = list(
-        Concern.objects.filter(subject=person, subject_told_on__isnull=False, council_id__in=ids)
+        concerns.filter(subject=person, subject_told_on__isnull=False)
         .select_related("council", "handler")
         .order_by("raised_on", "pk")
     )
@@ -133,11 +135,20 @@ def export_sections(scope: Scope) -> list[Section]:
         ("actions_agreed", "Actions agreed"),
         ("closed_on", "Closed"),
     ]
+    about_text = (
+        "Concerns you raised, and concerns about you once you were told of them. Each shows what "
+        "the concern's own page shows you."
+    )
+    if scope.viewer is not None:
+        about_text += (
+            " This copy holds only the concerns you handle or handled: a concern is seen only by "
+            "those with a part in it. The person's own download, from their account, holds the "
+            "rest."
+        )
     section = Section(
         key="concerns",
         title="Concerns",
-        about="Concerns you raised, and concerns about you once you were told of them. Each "
-        "shows what the concern's own page shows you.",
+        about=about_text,
         tables=[
             Table(
                 "Concerns you raised",

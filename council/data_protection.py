@@ -59,11 +59,18 @@ from .models import (
     Spokesperson,
     User,
 )
+from .policy import Standing, concern_traces_in_copy
 from .retention import RetentionPolicy
 
 # At most this many records of one kind per council per run: a backlog (a council's first run, a
 # shortened period) drains over a few nights instead of one long transaction.
 BATCH = 500
+
+# R16: what a copy of someone else's data says in place of their concerns' notices and events.
+CONCERN_TRACES_WITHHELD = (
+    "Anything about concerns is left out of this copy: a concern is seen only by those with a "
+    "part in it. The person's own download, from their account, includes it."
+)
 
 ANONYMISED_NAME = "Former member (anonymised)"
 ANONYMISED_DOMAIN = "anonymised.invalid"  # .invalid is reserved (RFC 2606): it never delivers
@@ -272,6 +279,9 @@ class Scope:
     person: User
     councils: tuple[Council, ...]
     whole_portal: bool = False
+    # Who reads the copy, when it is not the person: the Proper Officer's standing in the one
+    # council the copy covers. What they may meet of concerns is the policy's (R16).
+    viewer: Standing | None = None
 
     @property
     def council_ids(self) -> list[int]:
@@ -399,23 +409,21 @@ def _council_sections(scope: Scope) -> list[Section]:
         .select_related("council")
         .order_by("starts_on", "pk")
     )
-    notices = list(
-        Notification.objects.filter(user=person)
-        .filter(scope.council_q())
-        .select_related("council")
-        .order_by("created_at", "pk")
-    )
+    notices_qs = Notification.objects.filter(user=person).filter(scope.council_q())
+    traces = concern_traces_in_copy(scope.viewer)
+    if not traces:
+        notices_qs = notices_qs.exclude(kind="concern")
+    notices = list(notices_qs.select_related("council").order_by("created_at", "pk"))
     about_me = Q(target_model="council.user", target_pk=str(person.pk)) | Q(
         target_model="council.role", target_pk__in=[str(r.pk) for r in roles]
     )
     audit_scope = Q(council_id__in=ids) | (
         Q(council_id__isnull=True) if scope.whole_portal else Q(pk__in=[])
     )
-    events = list(
-        AuditEvent.objects.filter(audit_scope)
-        .filter(Q(actor_id=person.pk) | about_me)
-        .order_by("sequence")
-    )
+    events_qs = AuditEvent.objects.filter(audit_scope).filter(Q(actor_id=person.pk) | about_me)
+    if not traces:
+        events_qs = events_qs.exclude(kind__startswith="concern_")
+    events = list(events_qs.order_by("sequence"))
     role_ids = {str(r.pk) for r in roles}
     user_history = list(
         User.history.filter(id=person.pk)  # type: ignore[attr-defined]
@@ -586,6 +594,7 @@ def _council_sections(scope: Scope) -> list[Section]:
                     }
                     for n in notices
                 ],
+                withheld="" if traces else CONCERN_TRACES_WITHHELD,
             )
         ],
     )
@@ -619,7 +628,8 @@ def _council_sections(scope: Scope) -> list[Section]:
                     for e in events
                 ],
                 withheld="Of events you caused that are about other records, the record's "
-                "number and details are left out: they may be about someone else.",
+                "number and details are left out: they may be about someone else."
+                + ("" if traces else " " + CONCERN_TRACES_WITHHELD),
             )
         ],
     )

@@ -526,6 +526,27 @@ def visible_concerns(standing: Standing, concerns):
     return concerns.filter(pk__in=ids)
 
 
+def concerns_in_copy(viewer: Standing | None, concerns):
+    """R16 in a subject access copy. The person's own copy (`viewer` None) holds what each
+    concern's page shows them. A copy of someone else's data (the Proper Officer answering their
+    request) holds only the concerns the viewer handles or handled, whose page shows the viewer
+    everything: never one about the viewer, nor one the viewer has no hand in."""
+    if viewer is None:
+        return concerns
+    if not viewer.is_member:
+        return concerns.none()
+    me = viewer.user
+    handled = concerns.filter(council=viewer.council).filter(Q(handler=me) | Q(handled_by=me))
+    return concerns.filter(pk__in=handled.values("pk"))
+
+
+def concern_traces_in_copy(viewer: Standing | None) -> bool:
+    """R16: the notices and audit events of a concern hold none of its text but tell that it
+    exists and when it moved. Only the person's own copy lists them: in a copy of someone else's
+    data they would tell the viewer of concerns their page would not show (one about them)."""
+    return viewer is None
+
+
 def escalation_contact(
     council: Council,
     concern: ConcernLike,

@@ -995,9 +995,17 @@ def subject_access_export(
     """Everything the councils hold about one person (data_protection.py says what is included
     and what is withheld). The export itself is a disclosure of personal data, so it goes in the
     audit log: who exported whose data, for which councils, in which format."""
+    # R16: a copy someone else reads (the Proper Officer's, of one council) holds of concerns
+    # only what the policy lets that reader see; the person's own copy holds what they may see.
+    viewer = None
+    if acting_user.pk != person.pk:
+        from .policy import standing_for
+
+        (council,) = councils
+        viewer = standing_for(acting_user, council)
     export = data_protection.export_build(
         scope=data_protection.Scope(
-            person=person, councils=tuple(councils), whole_portal=whole_portal
+            person=person, councils=tuple(councils), whole_portal=whole_portal, viewer=viewer
         )
     )
     audit_record(
