@@ -37,15 +37,6 @@ class CouncilConfig(AppConfig):
         password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")
         user_login_failed.connect(record_sign_in_failure, dispatch_uid="council-audit-sign-in")
         authentication_failed.connect(record_two_factor_failure, dispatch_uid="council-audit-2fa")
-        # Every statement that changes data moves the data version on (council.dataversion).
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate, pre_migrate
-
-        from . import dataversion
-
-        connection_created.connect(dataversion.install, dispatch_uid="council-data-version")
-        pre_migrate.connect(dataversion.migrations_started, dispatch_uid="council-dv-pre")
-        post_migrate.connect(dataversion.migrations_finished, dispatch_uid="council-dv-post")
         # The same failures as security events in the structured log (council.logs).
         from . import logs
 

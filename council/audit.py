@@ -1,16 +1,27 @@
-"""The tamper-evident audit log (R27): an append-only chain of events beside simple-history's record
+"""The tamper-evident audit log (R27): append-only chains of events beside simple-history's record
 versions. simple-history answers "what did this object look like, and who changed it"; this log
 answers "did anyone quietly rewrite what happened".
 
 Every workflow transition, release of a document, opening of a document with personal data, role
 change and failed sign-in appends one `AuditEvent`, in the same transaction as the change it records
-(so a rolled-back change leaves no row). Each row holds the hash of the row before it and its own
-hash, SHA-256 over a canonical JSON form of every other field: changing, inserting or removing a row
-in the middle breaks the chain, and `verify_chain()` (`manage.py verify_audit`) names the first
-broken row. On PostgreSQL a trigger (migration 0004) refuses UPDATE and DELETE outright.
+(so a rolled-back change leaves no row).
 
-What a chain cannot show on its own: rows removed from the *end*. `verify_audit` prints the latest
-hash so that it can be noted somewhere else (a minute, a printed report) and compared later.
+There is one chain per council, and one more, "the portal chain", for events that belong to no
+council (failed sign-ins, the daily purge). Each event has a position in its chain (1, 2, 3 …, no
+gaps) and holds the hash of the event before it *in the same chain* and its own hash, SHA-256 over
+a canonical JSON form of every other field, its chain and position included: changing, inserting
+or removing an event in the middle of a chain, or moving one to another chain, breaks a chain, and
+`verify_chain()` (`manage.py verify_audit`) names the first broken event of each broken chain. On
+PostgreSQL a trigger (migration 0004, re-created by 0008) refuses UPDATE and DELETE outright.
+
+A chain per council, not one for the whole portal, so that appends lock only their own chain: two
+councils' audited writes never wait for each other (`_lock_the_chain`). The events' `sequence` is
+an ordinary auto-increment id that orders the whole log; its gaps (rolled-back appends) mean
+nothing, since gaps are looked for per chain, by position.
+
+What a chain cannot show on its own: events removed from its *end* (or a whole chain removed).
+`verify_audit` prints each chain's latest hash so that they can be noted somewhere else (a minute, a
+printed report) and compared later.
 
 This module holds the model and the one service that appends to it; council/models.py imports the
 model so that Django finds it.
@@ -26,16 +37,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 if TYPE_CHECKING:
     from .models import Council, User
 
-GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
+GENESIS_HASH = "0" * 64  # the "previous hash" of the first event of every chain
 
-# The key of the PostgreSQL advisory lock that serialises appends (any constant bigint that no
-# other code uses; this one spells "audit" in ASCII).
-AUDIT_LOCK_KEY = 0x6175646974
+# The chain of the events that belong to no council (council ids start at 1).
+PORTAL_CHAIN = 0
+
+# The first key of the PostgreSQL advisory lock that serialises appends to one chain; the second is
+# the chain. The two-key form takes two 32-bit integers (its keys never clash with the one-bigint
+# form's); this one spells "audi" in ASCII, and no other code uses it.
+AUDIT_LOCK_KEY = 0x61756469
 
 MSG_APPEND_ONLY = "The audit log is append-only: an event, once written, never changes."
 
@@ -84,6 +100,7 @@ class AuditKind(models.TextChoices):
     ROLE_CHANGED = "role_changed", "Role dates changed"
     ROLE_ENDED = "role_ended", "Role ended (end date set or brought forward)"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    TWO_FACTOR_RESET = "two_factor_reset", "Someone else's two-factor authentication reset"
     # Data protection: the daily purge of expired personal records (council/data_protection.py)
     RETENTION_PURGED = "retention_purged", "Expired personal records removed"
     PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported (subject access)"
@@ -106,7 +123,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One thing that happened, chained to the event before it.
+    """One thing that happened, chained to the event before it in its council's chain.
 
     Who and which council are plain values with a name beside them, not foreign keys: a foreign
     key could cascade, be set to NULL, or block deleting a person, and the row must never change.
@@ -115,9 +132,17 @@ class AuditEvent(models.Model):
 
     Kind = AuditKind
 
-    # Assigned under the append lock as the previous sequence + 1 (not an autoincrement, whose
-    # values have gaps after a rollback): a gap here means a row was removed.
-    sequence = models.PositiveBigIntegerField(primary_key=True)
+    # The whole log's order. An auto-increment, so that two chains appending at once under their
+    # own locks never ask for the same number; a rolled-back append leaves a gap here, which is
+    # harmless: removals show as gaps in `position`. Not in the hash: the database assigns it on
+    # insert, after the hash has been computed.
+    sequence = models.BigAutoField(primary_key=True)
+    # The council's id, or PORTAL_CHAIN: `council_id` cannot be the chain itself, since a unique
+    # constraint treats NULLs as all different.
+    chain = models.PositiveBigIntegerField()
+    # Assigned under the chain's lock as the previous position + 1 (not an autoincrement, whose
+    # values have gaps after a rollback): a gap here means an event was removed.
+    position = models.PositiveBigIntegerField()
     at = models.DateTimeField()
     kind = models.CharField(max_length=50, choices=AuditKind.choices)
     actor_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -135,6 +160,23 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["sequence"]
+        constraints = [
+            # Two appends that raced past the lock (there is none on SQLite) cannot both take the
+            # same place; the index also finds a chain's last event, and walks a chain in order.
+            models.UniqueConstraint(
+                fields=["chain", "position"], name="auditevent_one_event_per_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    chain=Coalesce(
+                        "council_id",
+                        models.Value(PORTAL_CHAIN),
+                        output_field=models.PositiveBigIntegerField(),
+                    )
+                ),
+                name="auditevent_chain_is_its_councils",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
@@ -152,10 +194,14 @@ class AuditEvent(models.Model):
         raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
 
     def canonical(self) -> bytes:
-        """Every field but `hash`, as JSON with sorted keys, no whitespace and the time in UTC
-        ISO 8601: the bytes the hash is computed over."""
+        """Every field but `hash` and `sequence`, as JSON with sorted keys, no whitespace and the
+        time in UTC ISO 8601: the bytes the hash is computed over. The chain and the position are
+        in it, so an event cannot be moved to another chain or place without changing its hash.
+        (Migration 0008 keeps a frozen copy of this form, to re-seal the old log with: changing
+        it later means re-sealing every chain again, in a migration of its own.)"""
         fields = {
-            "sequence": self.sequence,
+            "chain": self.chain,
+            "position": self.position,
             "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
             "kind": self.kind,
             "actor_id": self.actor_id,
@@ -172,7 +218,13 @@ class AuditEvent(models.Model):
         ).encode()
 
     def compute_hash(self) -> str:
+        """The SHA-256 of `canonical()`, in hex."""
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+def chain_of(council_id: int | None) -> int:
+    """The chain an event of this council (None: of no council) belongs to."""
+    return PORTAL_CHAIN if council_id is None else council_id
 
 
 def _plain(value: Any) -> Any:
@@ -195,16 +247,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _lock_the_chain() -> None:
-    """Serialise appends until the transaction ends, so that two at once cannot both chain onto
-    the same last row. PostgreSQL: a transaction-scoped advisory lock (a SELECT ... FOR UPDATE on
-    the last row would lock nothing while the table is empty, and a waiter would wake up holding
-    a row that is no longer last). SQLite (development only) locks the whole database for a
-    writer: an append that raced another fails with "database is locked" rather than fork the
-    chain. Either way the primary key on `sequence` refuses a second row with the same number."""
+def _lock_the_chain(chain: int) -> None:
+    """Serialise appends to this one chain until the transaction ends, so that two at once cannot
+    both chain onto the same last event; appends to other chains go ahead. PostgreSQL: a
+    transaction-scoped advisory lock keyed on the chain (a SELECT ... FOR UPDATE on the last row
+    would lock nothing while the chain is empty, and a waiter would wake up holding a row that is
+    no longer last). The two-key form takes 32-bit keys, so a council id beyond 2**31 shares its
+    lock with a smaller one: harmless, they only wait for each other. A transaction that appends
+    to two chains holds both locks; if two such take them in opposite orders, PostgreSQL detects
+    the deadlock and fails one. SQLite (development only) locks the whole database for a writer:
+    an append that raced another fails with "database is locked" rather than fork a chain. Either
+    way the unique constraint on (chain, position) refuses a second event at the same place."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                [AUDIT_LOCK_KEY, chain & 0x7FFFFFFF],
+            )
 
 
 def audit_record(
@@ -215,17 +274,25 @@ def audit_record(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (R27)."""
+    """Append one event to its council's chain (or the portal's), in the caller's transaction
+    (R27)."""
     if kind not in AuditKind.values:
         raise ValueError(f"Unknown audit event kind: {kind!r}")
+    chain = chain_of(council.pk if council else None)
     with transaction.atomic():
-        _lock_the_chain()
+        _lock_the_chain(chain)
         # In READ COMMITTED each statement sees what committed before it began: after the lock,
         # that includes the previous holder's row.
-        last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        last = (
+            AuditEvent.objects.filter(chain=chain)
+            .order_by("-position")
+            .values_list("position", "hash")
+            .first()
+        )
+        position, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         event = AuditEvent(
-            sequence=sequence,
+            chain=chain,
+            position=position,
             at=timezone.now(),
             kind=kind,
             actor_id=acting_user.pk if acting_user else None,
@@ -242,35 +309,100 @@ def audit_record(
     return event
 
 
-class ChainCheck(NamedTuple):
-    ok: bool
-    first_broken_id: int | None
-    reason: str
+class ChainStatus(NamedTuple):
+    """What verify_chain() found in one chain."""
+
+    chain: int  # the council's id, or PORTAL_CHAIN
+    name: str  # the council's name as its events give it ("" for the portal chain)
     checked: int  # events read, up to and including the first broken one
+    last_position: int  # the position of the last event that checked out (0 if none)
     last_hash: str  # the hash of the last event that checked out (GENESIS_HASH if none)
+    first_broken_id: int | None  # the `sequence` of the first broken event, None if intact
+    reason: str  # why it is broken ("" if intact)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None
+
+    @property
+    def label(self) -> str:
+        """The chain in plain English: "Little Wickham Parish Council (council 1)", or "the
+        portal"."""
+        if self.chain == PORTAL_CHAIN:
+            return "the portal"
+        return f"{self.name} (council {self.chain})" if self.name else f"council {self.chain}"
+
+
+class ChainCheck(NamedTuple):
+    """What verify_chain() found in the whole log."""
+
+    ok: bool
+    first_broken_id: int | None  # the first broken event of the first broken chain
+    reason: str
+    checked: int  # events read, in all chains
+    chains: tuple[ChainStatus, ...]  # every chain that has events, in chain order
+
+    @property
+    def broken(self) -> tuple[ChainStatus, ...]:
+        return tuple(status for status in self.chains if not status.ok)
 
 
 def _events(chunk_size: int) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size)
+    """Every event, chain by chain, each chain in order (the unique constraint's index)."""
+    return AuditEvent.objects.order_by("chain", "position").iterator(chunk_size=chunk_size)
+
+
+def _first_fault(event: AuditEvent, expected_position: int, prev_hash: str) -> str:
+    """Why this event does not continue its chain ("" if it does)."""
+    if event.chain != chain_of(event.council_id):  # the check constraint forbids it, but check
+        return "it is filed in another council's chain than its own: it was moved"
+    if event.position != expected_position:  # ordered by position: a gap, or a position of 0
+        if event.position < expected_position:
+            return f"its position ({event.position}) is not after the event before it"
+        if event.position == expected_position + 1:
+            return f"the event at position {expected_position} is missing before it"
+        return (
+            f"the events at positions {expected_position} to {event.position - 1} are missing "
+            "before it"
+        )
+    if event.prev_hash != prev_hash:
+        return (
+            "the previous-event hash it holds does not match the event before it: that event "
+            "was changed (and its own hash recomputed), or this link was"
+        )
+    if event.compute_hash() != event.hash:
+        return "its contents do not match its hash: it was changed after it was written"
+    return ""
 
 
 def verify_chain(*, chunk_size: int = 2000) -> ChainCheck:
-    """Walk the chain in order, in bounded memory; recompute every hash and check every link.
-    Stops at the first broken event and says why."""
-    expected_sequence, prev_hash, checked = 1, GENESIS_HASH, 0
+    """Walk every chain in order, in bounded memory (one summary per chain); recompute every hash
+    and check every link. In each chain, stops at the first broken event and says why, then goes
+    on with the next chain."""
+    statuses: list[ChainStatus] = []
+    current: ChainStatus | None = None
+    checked = 0
     for event in _events(chunk_size):
         checked += 1
-        if event.sequence != expected_sequence:  # ordered by sequence, so only ever a gap
-            reason = f"events {expected_sequence} to {event.sequence - 1} are missing before it"
-            return ChainCheck(False, event.sequence, reason, checked, prev_hash)
-        if event.prev_hash != prev_hash:
-            reason = (
-                "the previous-event hash it holds does not match the event before it: that event "
-                "was changed (and its own hash recomputed), or this link was"
+        if current is None or event.chain != current.chain:
+            if current is not None:
+                statuses.append(current)
+            current = ChainStatus(event.chain, event.council_name, 0, 0, GENESIS_HASH, None, "")
+        if not current.ok:
+            continue  # the rest of a broken chain proves nothing more
+        reason = _first_fault(event, current.last_position + 1, current.last_hash)
+        current = current._replace(checked=current.checked + 1)
+        if reason:
+            current = current._replace(first_broken_id=event.sequence, reason=reason)
+        else:
+            current = current._replace(
+                name=event.council_name, last_position=event.position, last_hash=event.hash
             )
-            return ChainCheck(False, event.sequence, reason, checked, prev_hash)
-        if event.compute_hash() != event.hash:
-            reason = "its contents do not match its hash: it was changed after it was written"
-            return ChainCheck(False, event.sequence, reason, checked, prev_hash)
-        expected_sequence, prev_hash = event.sequence + 1, event.hash
-    return ChainCheck(True, None, "", checked, prev_hash)
+    if current is not None:
+        statuses.append(current)
+    broken = [status for status in statuses if not status.ok]
+    if broken:
+        return ChainCheck(
+            False, broken[0].first_broken_id, broken[0].reason, checked, tuple(statuses)
+        )
+    return ChainCheck(True, None, "", checked, tuple(statuses))

@@ -1,10 +1,5 @@
 """Sends a signed-in person who must use two-factor authentication (council.policy) to set it up
-before they can use any other page.
-
-It decides in process_view, after the URL is resolved, so that council.pagecache's middleware
-(before it in settings.MIDDLEWARE) can answer a signed-in person's repeat visit with no query but
-its own: the kept page was rendered for the same session when this check had passed, and anything
-that could change the answer (roles, authenticators, seats) changes the data version in its key."""
+before they can use any other page."""
 
 from django.shortcuts import redirect
 

@@ -514,5 +514,4 @@ class Notification(models.Model):
 
 
 from .audit import AuditEvent  # noqa: E402,F401
-from .dataversion import DataVersion  # noqa: E402,F401
 from .retention import RetentionPolicy  # noqa: E402,F401

@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import data_protection, dataversion, uploads
+from . import data_protection, uploads
 from .audit import AuditKind, audit_record
 from .models import (
     Committee,
@@ -254,6 +254,15 @@ class _DeliveryBatch:
         enqueue_delivery(self.notification_ids)
 
 
+def _outermost_code_block(connection) -> int | None:
+    """The index in connection.atomic_blocks of the outermost transaction that the code opened
+    (not a test's, nor a test fixture's around it), or None if it opened none."""
+    blocks = connection.atomic_blocks
+    tests = [i for i, block in enumerate(blocks) if block._from_testcase]
+    start = tests[-1] + 1 if tests else 0
+    return start if start < len(blocks) else None
+
+
 def _open_batch(connection) -> _DeliveryBatch | None:
     """The batch that the current transaction hands over when it commits, if it has one yet.
 
@@ -268,7 +277,7 @@ def _open_batch(connection) -> _DeliveryBatch | None:
     since that savepoint was made."""
     if not connection.in_atomic_block:
         return None
-    outermost = dataversion.outermost_code_block(connection)
+    outermost = _outermost_code_block(connection)
     if outermost is None:
         return None
     savepoint = connection.savepoint_ids[outermost - 1] if outermost else None

@@ -93,9 +93,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in person's repeat visit of a council page, from memory, with one query
-    # (council.pagecache). Before the sign-in and two-factor checks, which the kept page passed.
-    "council.pagecache.PersonPageMiddleware",
     # Every page needs sign-in unless its view is marked @login_not_required (the public home,
     # healthz, the protocol's and the news pages, allauth's own), so a new page is never public
     # by accident.
@@ -155,9 +152,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
     },
-    # Rendered pages, in each process's memory, under keys that name their content
-    # (council.pagecache): never stale, so nothing is shared or invalidated. Public pages, and
-    # signed-in people's (for two minutes at most). About 30 MB per process when full.
+    # Rendered public pages, in each process's memory, under keys that name their content
+    # (council.pagecache): never stale, so nothing is shared or invalidated. Signed-in people's
+    # pages are never kept. A few MB per process when full.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",

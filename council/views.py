@@ -31,7 +31,6 @@ from .models import (
     Role,
     Seat,
 )
-from .pagecache import person_page
 from .retention import RetentionPolicy
 
 MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
@@ -52,8 +51,7 @@ def council_page(predicate=None):
             request.standing = standing
             return view(request, standing, *args, **kwargs)
 
-        # A repeat GET by the same session, while nothing has changed, is answered from memory.
-        return person_page(wrapper)
+        return wrapper
 
     return decorator
 

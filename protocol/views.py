@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from council import policy, sql
+from council import policy
 from council.models import Council
 from council.pagecache import public_page, revalidate_always
 from council.views import council_page, form_page, posted, run_service
@@ -39,28 +39,16 @@ def _with_sections(qs):
     )
 
 
-# The key of the public page, in SQL, prepared (council.sql): it is asked on every visit, and when
-# the page itself comes from memory, building the query (the ORM) and planning it (PostgreSQL) are
-# most of the page's time. Same question as
-# ProtocolVersion.objects.published().filter(council__slug=...).order_by("-number").
-_CURRENT_KEY_SQL = f"""
-    SELECT v.id, v.status, c.name
-    FROM {ProtocolVersion._meta.db_table} v
-    JOIN {Council._meta.db_table} c ON c.id = v.council_id
-    WHERE c.slug = %s AND v.status IN (%s, %s)
-    ORDER BY v.number DESC
-    LIMIT 1
-"""
-
-
 def _current_key(request, council_slug, **kwargs) -> str | None:
     """What the current-protocol page shows changes only when a version is adopted (adopted
     versions never change) or the council is renamed, so the latest published version's id and
     status and the council's name name it: one small query (council.pagecache)."""
-    row = sql.fetch_one(
-        "protocol_current_key",
-        _CURRENT_KEY_SQL,
-        [council_slug, ProtocolVersion.Status.ADOPTED, ProtocolVersion.Status.SUPERSEDED],
+    row = (
+        ProtocolVersion.objects.published()
+        .filter(council__slug=council_slug)
+        .order_by("-number")
+        .values_list("pk", "status", "council__name")
+        .first()
     )
     if row is None:
         return None

@@ -1,7 +1,7 @@
 """The queries every signed-in council page makes, counted once here so that each page's test
 adds only its own.
 
-  1 the session and the data version (council.pagecache reads both at once, to find a kept page),
+  1 the session,
   2 the user (authentication),
   3 the person's current roles in every council, with the councils and "has an authenticator?"
     (the two-factor middleware, the standing, and the layout's council switcher, all from the
@@ -11,8 +11,3 @@ adds only its own.
 """
 
 COUNCIL_PAGE = 5
-
-# A statement that changes data moves the data version on (council.dataversion): after the commit
-# in production, and at once inside a TestCase's transaction, which never commits. So in these
-# tests each changing statement costs one more.
-DATA_VERSION_BUMP = 1

@@ -1,14 +1,18 @@
 """R27, the tamper-evident audit log (council.audit): every workflow transition, release, opening
-of a document with personal data, role change and failed sign-in appends one event to a hash
-chain; a change behind the database's back is detected and named by `manage.py verify_audit`.
+of a document with personal data, role change and failed sign-in appends one event to its council's
+hash chain (or the portal's); a change behind the database's back is detected and named, with its
+chain, by `manage.py verify_audit`. Migration 0008's re-seal of the old single chain is tested here
+too, through its functions.
 
-Two tests need PostgreSQL (its trigger, and row-level concurrency): CI's second run sets
-DATABASE_URL to PostgreSQL, as for tests/test_request_concurrency.py. On SQLite the rest run,
-including the tampering tests (there a raw UPDATE gets behind the model's guards).
+Some tests need PostgreSQL (its trigger, and its locks: two councils' appends must not wait for
+each other): CI's second run sets DATABASE_URL to PostgreSQL, as for
+tests/test_request_concurrency.py. On SQLite the rest run, including the tampering tests (there a
+raw UPDATE gets behind the model's guards).
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -17,7 +21,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +34,7 @@ from correspondence.models import Correspondence, GroupReport, Recipient
 from council import services
 from council.audit import (
     GENESIS_HASH,
+    PORTAL_CHAIN,
     AuditEvent,
     AuditKind,
     AuditLogIsAppendOnly,
@@ -81,6 +86,17 @@ class Since:
         assert (event.council_id, event.council_name) == (council.pk, council.name)
         assert (event.target_model, event.target_pk) == (target._meta.label_lower, str(target.pk))
         return event
+
+
+def at_position(chain: int, position: int) -> AuditEvent:
+    """The event at this place in this chain (PORTAL_CHAIN, or a council's id)."""
+    return AuditEvent.objects.get(chain=chain, position=position)
+
+
+def portal_events(n: int = 2) -> None:
+    """Append n events that belong to no council (the demo makes none): the portal's chain."""
+    for i in range(n):
+        audit_record(kind=AuditKind.SIGN_IN_FAILED, acting_user=None, data={"step": str(i)})
 
 
 @contextmanager
@@ -476,7 +492,8 @@ def test_r27_a_wrong_two_factor_code_is_recorded_as_a_failed_sign_in(cast, clien
     (event,) = since.events()
     assert (event.kind, event.target_pk) == (AuditKind.SIGN_IN_FAILED, str(cast.clerk.pk))
     assert event.data == {"step": "two_factor"}
-    assert b"000000" not in event.canonical()
+    # Not the link: the first event of the portal's chain holds the genesis hash, all zeros.
+    assert b"000000" not in event.canonical().replace(event.prev_hash.encode(), b"")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,48 +530,113 @@ def test_r27_a_rolled_back_change_leaves_no_audit_event(cast):
 
 
 # ---------------------------------------------------------------------------------------------
-# The chain, and tampering
+# The chains, one per council and one for the portal, and tampering
 # ---------------------------------------------------------------------------------------------
 
 
-def test_r27_each_event_holds_the_previous_events_hash_and_the_chain_verifies(cast, capsys):
+def test_r27_each_council_has_its_own_chain_and_every_chain_verifies(cast, capsys):
     ask(cast, [cast.committee_document])
-    events = list(AuditEvent.objects.all())
-    assert len(events) > 10  # the demo's roles, and the request
-    assert [e.sequence for e in events] == list(range(1, len(events) + 1))
-    assert events[0].prev_hash == GENESIS_HASH
-    for before, event in zip(events, events[1:], strict=False):
-        assert event.prev_hash == before.hash
+    portal_events()
+    events = list(AuditEvent.objects.order_by("chain", "position"))
+    assert len(events) > 10  # the demo's roles, the request and the failed sign-ins
+    chains: dict[int, list[AuditEvent]] = {}
+    for event in events:
+        chains.setdefault(event.chain, []).append(event)
+    assert list(chains) == [PORTAL_CHAIN, cast.council.pk, cast.other.pk]
+    for chain, in_chain in chains.items():
+        assert {e.council_id or PORTAL_CHAIN for e in in_chain} == {chain}
+        # Positions count from 1 in each chain, with no gaps, in the order they were appended.
+        assert [e.position for e in in_chain] == list(range(1, len(in_chain) + 1))
+        assert [e.sequence for e in in_chain] == sorted(e.sequence for e in in_chain)
+        assert in_chain[0].prev_hash == GENESIS_HASH
+        for before, event in zip(in_chain, in_chain[1:], strict=False):
+            assert event.prev_hash == before.hash
     for event in events:
         assert event.hash == event.compute_hash() and len(event.hash) == 64
-    check = verify_chain(chunk_size=3)  # several chunks
-    assert check == (True, None, "", len(events), events[-1].hash)
+    check = verify_chain(chunk_size=3)  # several chunks, which cross from chain to chain
+    assert (check.ok, check.first_broken_id, check.reason, check.checked) == (
+        True,
+        None,
+        "",
+        len(events),
+    )
+    assert [(s.chain, s.checked, s.last_position, s.last_hash, s.ok) for s in check.chains] == [
+        (chain, len(in_chain), len(in_chain), in_chain[-1].hash, True)
+        for chain, in_chain in chains.items()
+    ]
     call_command("verify_audit")
     out = capsys.readouterr().out
-    assert f"Audit log intact: {len(events)} events." in out
-    assert events[-1].hash in out
+    assert f"Audit log intact: {len(events)} events in 3 chains." in out
+    # Each chain's latest hash, since a chain cannot show events removed from its end.
+    for council in (cast.council, cast.other):
+        n = len(chains[council.pk])
+        line = f"{council.name} (council {council.pk}): {n} events, latest hash "
+        assert line + chains[council.pk][-1].hash in out
+    assert f"the portal: 2 events, latest hash {chains[PORTAL_CHAIN][-1].hash}" in out
+
+
+def test_r27_the_hash_covers_the_chain_and_the_position(cast):
+    event = AuditEvent.objects.filter(chain=cast.council.pk).order_by("position").last()
+    assert event is not None
+    original = event.compute_hash()
+    for field, value in (("chain", cast.other.pk), ("position", event.position + 1)):
+        moved = AuditEvent(
+            **{f.attname: getattr(event, f.attname) for f in AuditEvent._meta.fields}
+        )
+        setattr(moved, field, value)
+        assert moved.compute_hash() != original
+    # The id orders the whole log but is not hashed: the database assigns it after the hash.
+    assert b'"sequence"' not in event.canonical()
+    assert b'"chain":%d' % cast.council.pk in event.canonical()
 
 
 def test_r27_audit_chain_detects_a_row_altered_behind_the_triggers_back(cast):
     assert verify_chain().ok
-    victim = AuditEvent.objects.get(sequence=3)
+    victim = at_position(cast.council.pk, 3)
     with behind_the_triggers_back() as cursor:
         cursor.execute(
             "UPDATE council_auditevent SET actor_name = %s WHERE sequence = %s",
             ["Someone Else", victim.sequence],
         )
     check = verify_chain()
-    assert (check.ok, check.first_broken_id) == (False, 3)
+    assert (check.ok, check.first_broken_id) == (False, victim.sequence)
     assert "do not match its hash" in check.reason
+    assert [s.chain for s in check.broken] == [cast.council.pk]  # the other chains are intact
     with pytest.raises(CommandError) as error:
         call_command("verify_audit")
     assert str(error.value) == (
-        f"Audit log broken at event 3 ({victim.kind}, {victim.at.isoformat()}): {check.reason}."
+        f"Audit log broken in the chain of {cast.council.name} (council {cast.council.pk}) at "
+        f"event {victim.sequence} ({victim.kind}, {victim.at.isoformat()}): {check.reason}."
     )
 
 
+@pytest.mark.parametrize("which", ["other council", "portal"])
+def test_r27_verify_audit_names_the_chain_of_a_row_altered_in_another_chain(cast, capsys, which):
+    portal_events()
+    chain = cast.other.pk if which == "other council" else PORTAL_CHAIN
+    victim = at_position(chain, 2)
+    with behind_the_triggers_back() as cursor:
+        cursor.execute(
+            "UPDATE council_auditevent SET data = %s WHERE sequence = %s",
+            ['{"step": "none"}', victim.sequence],
+        )
+    label = f"{cast.other.name} (council {cast.other.pk})" if chain else "the portal"
+    with pytest.raises(CommandError) as error:
+        call_command("verify_audit")
+    assert str(error.value).startswith(
+        f"Audit log broken in the chain of {label} at event {victim.sequence} ({victim.kind}, "
+    )
+    assert str(error.value).endswith(
+        "its contents do not match its hash: it was changed after it was written."
+    )
+    # The intact chains' latest hashes are still printed, to be kept.
+    out = capsys.readouterr().out
+    assert f"{cast.council.name} (council {cast.council.pk}): " in out
+    assert label + ":" not in out
+
+
 def test_r27_audit_chain_detects_a_row_rewritten_with_a_fresh_hash_at_the_next_row(cast):
-    victim = AuditEvent.objects.get(sequence=3)
+    victim = at_position(cast.council.pk, 3)
     victim.actor_name = "Someone Else"
     with behind_the_triggers_back() as cursor:
         cursor.execute(
@@ -562,43 +644,118 @@ def test_r27_audit_chain_detects_a_row_rewritten_with_a_fresh_hash_at_the_next_r
             [victim.actor_name, victim.compute_hash(), victim.sequence],
         )
     check = verify_chain()
-    assert (check.ok, check.first_broken_id) == (False, 4)
+    assert (check.ok, check.first_broken_id) == (False, at_position(cast.council.pk, 4).sequence)
     assert "does not match the event before it" in check.reason
 
 
-def test_r27_audit_chain_detects_a_row_removed_from_the_middle(cast):
+def test_r27_audit_chain_detects_a_row_removed_from_the_middle_as_a_gap_in_its_chain(cast):
+    portal_events(3)
+    after = at_position(PORTAL_CHAIN, 3)
     with behind_the_triggers_back() as cursor:
-        cursor.execute("DELETE FROM council_auditevent WHERE sequence = %s", [5])
+        cursor.execute(
+            "DELETE FROM council_auditevent WHERE sequence = %s",
+            [at_position(PORTAL_CHAIN, 2).sequence],
+        )
     check = verify_chain()
-    assert (check.ok, check.first_broken_id) == (False, 6)
-    assert check.reason == "events 5 to 5 are missing before it"
-    with pytest.raises(CommandError, match="Audit log broken at event 6"):
+    assert (check.ok, check.first_broken_id) == (False, after.sequence)
+    assert check.reason == "the event at position 2 is missing before it"
+    assert [s.chain for s in check.broken] == [PORTAL_CHAIN]
+    with pytest.raises(CommandError, match=f"the portal at event {after.sequence} "):
         call_command("verify_audit")
+
+    # Two in a row, in a council's chain.
+    after = at_position(cast.council.pk, 7)
+    with behind_the_triggers_back() as cursor:
+        cursor.execute(
+            "DELETE FROM council_auditevent WHERE chain = %s AND position IN (5, 6)",
+            [cast.council.pk],
+        )
+    (portal, council) = verify_chain().broken
+    assert (council.chain, council.first_broken_id) == (cast.council.pk, after.sequence)
+    assert council.reason == "the events at positions 5 to 6 are missing before it"
+
+
+def test_r27_an_event_moved_to_another_chain_is_detected(cast):
+    victim = at_position(cast.council.pk, 3)
+    after = at_position(cast.council.pk, 4)
+    end = AuditEvent.objects.filter(chain=cast.other.pk).order_by("position").last()
+    assert end is not None
+    # Filed at the end of the other council's chain, linked to its last event.
+    moved = dict(
+        chain=cast.other.pk,
+        council_id=cast.other.pk,
+        council_name=cast.other.name,
+        position=end.position + 1,
+        prev_hash=end.hash,
+    )
+    with behind_the_triggers_back() as cursor:
+        cursor.execute(
+            "UPDATE council_auditevent SET "
+            + ", ".join(f"{column} = %s" for column in moved)
+            + " WHERE sequence = %s",
+            [*moved.values(), victim.sequence],
+        )
+    check = verify_chain()
+    broken = {status.chain: status for status in check.broken}
+    assert set(broken) == {cast.council.pk, cast.other.pk}
+    # Its hash covers its chain and its position; and its own chain has a gap where it was.
+    assert broken[cast.other.pk].first_broken_id == victim.sequence
+    assert "do not match its hash" in broken[cast.other.pk].reason
+    assert broken[cast.council.pk].first_broken_id == after.sequence
+    assert broken[cast.council.pk].reason == "the event at position 3 is missing before it"
+
+    # Even with its hash recomputed, the gap it left stays.
+    event = AuditEvent.objects.get(sequence=victim.sequence)
+    with behind_the_triggers_back() as cursor:
+        cursor.execute(
+            "UPDATE council_auditevent SET hash = %s WHERE sequence = %s",
+            [event.compute_hash(), victim.sequence],
+        )
+    (broken_chain,) = verify_chain().broken
+    assert (broken_chain.chain, broken_chain.first_broken_id) == (cast.council.pk, after.sequence)
+
+    # Moved to another chain without its council: the database refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with behind_the_triggers_back() as cursor:
+            cursor.execute(
+                "UPDATE council_auditevent SET chain = %s WHERE sequence = %s",
+                [cast.other.pk, after.sequence],
+            )
+
+
+def test_r27_two_events_cannot_take_the_same_place_in_a_chain(cast):
+    last = AuditEvent.objects.filter(chain=cast.council.pk).order_by("position").last()
+    assert last is not None
+    twin = AuditEvent(**{f.attname: getattr(last, f.attname) for f in AuditEvent._meta.fields})
+    twin.sequence = None  # a new row, at the same position in the same chain
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
 
 
 @needs_postgresql
 def test_r27_postgresql_refuses_to_update_or_delete_an_audit_event(cast):
+    first = at_position(cast.council.pk, 1)
     statements = [
-        "UPDATE council_auditevent SET actor_name = 'Someone Else' WHERE sequence = 1",
-        "DELETE FROM council_auditevent WHERE sequence = 1",
+        f"UPDATE council_auditevent SET actor_name = 'Someone Else' WHERE sequence = {first.pk}",
+        f"DELETE FROM council_auditevent WHERE sequence = {first.pk}",
     ]
     for sql in statements:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql)
-    assert AuditEvent.objects.get(sequence=1).actor_name == cast.clerk.name
+    assert AuditEvent.objects.get(pk=first.pk).actor_name == cast.clerk.name
     assert verify_chain().ok
 
 
 def test_r27_the_model_refuses_to_change_or_delete_an_event(cast):
-    event = AuditEvent.objects.get(sequence=1)
+    event = at_position(cast.council.pk, 1)
     event.actor_name = "Someone Else"
     with pytest.raises(AuditLogIsAppendOnly):
         event.save()
     with pytest.raises(AuditLogIsAppendOnly):
         event.delete()
     with pytest.raises(AuditLogIsAppendOnly):
-        AuditEvent.objects.filter(sequence=1).update(actor_name="Someone Else")
+        AuditEvent.objects.filter(pk=event.pk).update(actor_name="Someone Else")
     with pytest.raises(AuditLogIsAppendOnly):
         AuditEvent.objects.all().delete()
     with pytest.raises(AuditLogIsAppendOnly):
@@ -607,7 +764,7 @@ def test_r27_the_model_refuses_to_change_or_delete_an_event(cast):
     copy = AuditEvent(**{f.attname: getattr(event, f.attname) for f in AuditEvent._meta.fields})
     with pytest.raises(DatabaseError), transaction.atomic():
         copy.save()
-    assert AuditEvent.objects.get(sequence=1).actor_name == cast.clerk.name
+    assert AuditEvent.objects.get(pk=event.pk).actor_name == cast.clerk.name
     assert verify_chain().ok
 
 
@@ -620,8 +777,100 @@ def test_r27_audit_record_refuses_an_unknown_kind_and_floats_in_its_data(cast):
 
 
 # ---------------------------------------------------------------------------------------------
+# Migration 0008: the single global chain re-sealed into one chain per council
+# ---------------------------------------------------------------------------------------------
+
+resealing = importlib.import_module("council.migrations.0008_audit_chain_per_council")
+
+
+def old_global_chain(cast) -> list[AuditEvent]:
+    """The events so far, rewritten as the single chain of migration 0007 had them: `sequence`
+    1, 2, 3 … across every council, each event linked to the one before it whichever council it
+    belongs to, the old hash form. (Chain and position, which 0007 had not, are placeholders the
+    re-seal overwrites.) Returns them as written."""
+    portal_events()
+    ask(cast, [cast.committee_document])
+    audit_record(kind=AuditKind.ROLE_CHANGED, acting_user=cast.clerk, council=cast.other)
+    portal_events(1)
+    events = list(AuditEvent.objects.order_by("sequence"))
+    with behind_the_triggers_back() as cursor:
+        cursor.execute("DELETE FROM council_auditevent")
+    prev_hash = GENESIS_HASH
+    for n, event in enumerate(events, start=1):
+        event.sequence, event.position, event.prev_hash = n, 10**9 + n, prev_hash
+        event.hash = resealing.global_hash(event)
+        event._state.adding = True
+        event.save()
+        prev_hash = event.hash
+    return events
+
+
+def test_r27_the_migration_reseals_the_global_chain_into_one_chain_per_council(cast, capsys):
+    events = old_global_chain(cast)
+    chains = [e.chain for e in events]
+    assert len(set(chains)) == 3 and chains != sorted(chains)  # interleaved, as they happened
+    assert resealing.first_break_in_the_global_chain(AuditEvent) is None
+    assert not verify_chain().ok  # the old form does not pass as the new one
+    with behind_the_triggers_back():
+        assert resealing.reseal(AuditEvent) == 3
+    check = verify_chain(chunk_size=7)
+    assert check.ok and check.checked == len(events)
+    # Each chain holds its council's events in their old order, numbered from 1.
+    for status in check.chains:
+        in_chain = [e.sequence for e in events if (e.council_id or PORTAL_CHAIN) == status.chain]
+        rows = AuditEvent.objects.filter(chain=status.chain).order_by("position")
+        assert [(e.sequence, e.position) for e in rows] == [
+            (sequence, n) for n, sequence in enumerate(in_chain, start=1)
+        ]
+    # The migration's frozen copy of the hash form is the model's.
+    for event in AuditEvent.objects.all():
+        assert resealing.chained_hash(event) == event.compute_hash() == event.hash
+    # And the chains go on from there.
+    event = audit_record(kind=AuditKind.ROLE_CHANGED, acting_user=cast.clerk, council=cast.other)
+    assert event.position == AuditEvent.objects.filter(chain=cast.other.pk).count()
+    call_command("verify_audit")
+    assert f"Audit log intact: {len(events) + 1} events in 3 chains." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("damage", ["altered", "removed"])
+def test_r27_the_migration_refuses_to_reseal_a_broken_chain(cast, damage):
+    events = old_global_chain(cast)
+    victim = events[4]  # sequence 5
+    with behind_the_triggers_back() as cursor:
+        if damage == "altered":
+            cursor.execute(
+                "UPDATE council_auditevent SET actor_name = 'Someone Else' WHERE sequence = 5"
+            )
+        else:
+            cursor.execute("DELETE FROM council_auditevent WHERE sequence = 5")
+            victim = events[5]
+    with pytest.raises(resealing.AuditLogBroken) as error:
+        resealing.refuse_a_broken_chain(AuditEvent)
+    reason = {
+        "altered": "its contents do not match its hash: it was changed after it was written",
+        "removed": "events 5 to 5 are missing before it",
+    }[damage]
+    assert str(error.value).startswith(
+        f"The audit log is broken at event {victim.sequence} ({victim.kind}, "
+        f"{victim.at.isoformat()}): {reason}. Migration council 0008 re-seals"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Concurrency (PostgreSQL)
 # ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tasks_in_process_for_services():
+    """As in tests/test_concern_concurrency.py: these `services` tests need only PostgreSQL, so
+    the cast's notices are delivered in-process, leaving nothing in Redis."""
+    from council.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
 
 
 @needs_postgresql
@@ -658,13 +907,21 @@ def test_r27_concurrent_appends_wait_for_each_other_and_keep_one_chain(cast):
         thread.join(timeout=10)
     a, b = AuditEvent.objects.filter(sequence__gt=start)
     assert (a.data, b.data) == ({"n": 1}, {"n": 2})
+    assert (a.chain, b.chain, b.position) == (PORTAL_CHAIN, PORTAL_CHAIN, a.position + 1)
     assert b.prev_hash == a.hash
 
-    # Many at once, with nobody holding back: still one unbroken chain.
+    # Many at once, in three chains, with nobody holding back: still three unbroken chains.
+    councils = [cast.council, cast.other, None]
+
     def append_five(n: int):
         try:
             for i in range(5):
-                audit_record(kind=AuditKind.ROLE_CHANGED, acting_user=None, data={"n": n, "i": i})
+                audit_record(
+                    kind=AuditKind.ROLE_CHANGED,
+                    acting_user=None,
+                    council=councils[n % 3],
+                    data={"n": n, "i": i},
+                )
         finally:
             connection.close()
 
@@ -676,3 +933,56 @@ def test_r27_concurrent_appends_wait_for_each_other_and_keep_one_chain(cast):
     assert AuditEvent.objects.filter(sequence__gt=start).count() == 2 + 30
     check = verify_chain()
     assert check.ok, check
+    assert len(check.chains) == 3
+
+
+@pytest.mark.services
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("tasks_in_process_for_services")
+def test_two_councils_audited_writes_do_not_wait_for_each_other(cast):
+    a_appended = threading.Event()
+    let_a_commit = threading.Event()
+    finished: dict[str, AuditEvent] = {}
+
+    def append(name, council, hold=False):
+        try:
+            with transaction.atomic():
+                finished[name] = audit_record(
+                    kind=AuditKind.ROLE_CHANGED,
+                    acting_user=None,
+                    council=council,
+                    data={"by": name},
+                )
+                if hold:  # a slow request: its transaction stays open
+                    a_appended.set()
+                    let_a_commit.wait(timeout=20)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=append, args=("a", cast.council, True))
+    b = threading.Thread(target=append, args=("b", cast.other))
+    a_again = threading.Thread(target=append, args=("a again", cast.council))
+    try:
+        a.start()
+        assert a_appended.wait(timeout=10)
+        # Council B's audited write finishes while council A's transaction is still open.
+        b.start()
+        b.join(timeout=5)
+        assert not b.is_alive(), "council B's append waited for council A's transaction"
+        assert "b" in finished and a.is_alive()
+        # Another append to council A's chain waits for A's transaction: the lock still
+        # serialises one chain.
+        a_again.start()
+        a_again.join(timeout=1.5)
+        assert a_again.is_alive(), "a second append to council A's chain did not wait"
+        assert "a again" not in finished
+    finally:
+        let_a_commit.set()
+        for thread in (a, b, a_again):
+            if thread.ident is not None:
+                thread.join(timeout=10)
+    first, second = finished["a"], finished["a again"]
+    assert (second.chain, second.position) == (cast.council.pk, first.position + 1)
+    assert second.prev_hash == first.hash
+    assert verify_chain().ok

@@ -185,7 +185,7 @@ def rolled_back() -> Iterator[None]:
     """One example: whatever it changes is undone before the next."""
     atomic = transaction.atomic()
     # It never commits, as a test case's own transaction: marked as one, the code inside treats
-    # it as Django's TestCase would (council.dataversion, the outbox's batches).
+    # it as Django's TestCase would (the outbox's batches).
     atomic._from_testcase = True
     with atomic:
         yield

@@ -1,9 +1,28 @@
-"""Check the audit log's hash chain (R27) and name the first broken event. Exits non-zero if the
-chain is broken, so that a cron job or a monitoring check can alert on it."""
+"""Check the audit log's hash chains (R27), one per council and one for the portal, and name the
+first broken event of each broken chain. Exits non-zero if any chain is broken, so that a cron job
+or a monitoring check can alert on it."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from council.audit import AuditEvent, verify_chain
+from council.audit import AuditEvent, ChainStatus, verify_chain
+
+
+def _line(status: ChainStatus) -> str:
+    """One intact chain: its size and its latest hash."""
+    count = f"{status.checked} event{'' if status.checked == 1 else 's'}"
+    return f"{status.label}: {count}, latest hash {status.last_hash}"
+
+
+def _broken(status: ChainStatus, event_id: int) -> str:
+    """One broken chain: where (event_id, its first broken event), and why."""
+    # values_list: the broken row's fields may no longer make a valid model instance.
+    row = AuditEvent.objects.filter(sequence=event_id).values_list("kind", "at")
+    kind, at = row.first() or ("?", None)
+    when = at.isoformat() if at else "?"
+    return (
+        f"Audit log broken in the chain of {status.label} at event {event_id} ({kind}, {when}): "
+        f"{status.reason}."
+    )
 
 
 class Command(BaseCommand):
@@ -19,16 +38,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         check = verify_chain(chunk_size=options["chunk_size"])
-        if check.ok or check.first_broken_id is None:
-            self.stdout.write(f"Audit log intact: {check.checked} events.")
-            # A chain cannot show events removed from its end: keep this hash somewhere else and
-            # compare it next time.
-            self.stdout.write(f"Latest hash: {check.last_hash}")
-            return
-        # values_list: the broken row's fields may no longer make a valid model instance.
-        row = AuditEvent.objects.filter(sequence=check.first_broken_id).values_list("kind", "at")
-        kind, at = row.first() or ("?", None)
-        when = at.isoformat() if at else "?"
-        raise CommandError(
-            f"Audit log broken at event {check.first_broken_id} ({kind}, {when}): {check.reason}."
-        )
+        if check.ok:
+            chains = len(check.chains)
+            self.stdout.write(
+                f"Audit log intact: {check.checked} events in {chains} "
+                f"chain{'' if chains == 1 else 's'}."
+            )
+        # A chain cannot show events removed from its end: keep these hashes somewhere else and
+        # compare them next time. Printed for the intact chains even when another is broken.
+        for status in check.chains:
+            if status.ok:
+                self.stdout.write(_line(status))
+        if not check.ok:
+            raise CommandError(
+                "\n".join(
+                    _broken(status, status.first_broken_id)
+                    for status in check.broken
+                    if status.first_broken_id is not None  # always, in a broken chain
+                )
+            )
