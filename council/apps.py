@@ -1,12 +1,29 @@
 from django.apps import AppConfig
 
+MSG_ADDRESS_IN_DISPUTE = (
+    "Your password is set, but your email address is confirmed on another account, so you cannot "
+    "sign in with it yet. Ask the Proper Officer, who invited you, to sort it out."
+)
+
 
 def confirm_email_on_password_set(sender, request, user, **kwargs):
     """allauth tells us when someone sets a password from an emailed link; for an invited person
     that proves the address is theirs (the rule itself lives in the service)."""
+    from django.contrib import messages
+
     from . import services
 
-    services.email_confirm_after_password_set(user=user)
+    if not services.email_confirm_after_password_set(user=user):
+        messages.error(request, MSG_ADDRESS_IN_DISPUTE)
+
+
+def start_session_clocks(sender, request, user, **kwargs):
+    """A person signed in: their session's idle and lifetime clocks start (council.accounts).
+    Short sessions for everyone who must use two-factor, and for site operators."""
+    from . import accounts, policy
+
+    if request is not None and hasattr(request, "session"):
+        accounts.session_started(request, user, short=policy.must_use_two_factor(user))
 
 
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
@@ -32,10 +49,11 @@ class CouncilConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import password_reset
         from allauth.mfa.signals import authentication_failed
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")
         user_login_failed.connect(record_sign_in_failure, dispatch_uid="council-audit-sign-in")
+        user_logged_in.connect(start_session_clocks, dispatch_uid="council-session-clocks")
         authentication_failed.connect(record_two_factor_failure, dispatch_uid="council-audit-2fa")
         # The same failures as security events in the structured log (council.logs).
         from . import logs

@@ -789,6 +789,8 @@ def must_use_two_factor(user, on: date | None = None) -> bool:
     """Two-factor authentication is required of this person today (two queries)."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if user.is_staff or user.is_superuser:
+        return True  # site operators: see needs_two_factor_setup
     on = on or timezone.localdate()
     roles = tuple(Role.objects.current(on).filter(user=user))
     if roles_require_two_factor(roles):
@@ -802,6 +804,13 @@ def needs_two_factor_setup(request: HttpRequest) -> bool:
     roles, which carry "has an authenticator?", and, only when those do not settle it, from its
     current seats, which a council page reads anyway: the check costs no query of its own there."""
     roles = current_roles_for_request(request)
+    user = request.user
+    if user.is_staff or user.is_superuser:
+        # Site operators are officers here: /admin/ can change anyone's roles and passwords, so
+        # it needs the second factor too, whatever roles they hold (one query without any).
+        if roles:
+            return not roles[0].has_authenticator  # type: ignore[attr-defined]
+        return not Authenticator.objects.filter(user=user).exists()
     # No role: nothing to protect (R1). An authenticator: allauth asks for it at each sign-in.
     if not roles or roles[0].has_authenticator:  # type: ignore[attr-defined]
         return False

@@ -656,6 +656,14 @@ def person_invite(
     gets an invitation to set their password; someone who already signs in is told of the role."""
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:  # an address someone confirmed as theirs is theirs, login or not
+        held = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+        existing = held.user if held else None
+    if existing is None:
+        # Issue 20: an address another account added but never confirmed proves nothing; the
+        # invited person proves it is theirs by using the link. Left in place, the other account
+        # could confirm it from the invitation's own mail and take the invited person's account.
+        EmailAddress.objects.filter(email__iexact=email, verified=False).delete()
     new_person = existing is None
     if existing is not None:
         user = existing
@@ -707,15 +715,71 @@ def invitation_send(*, user: User, council: Council, acting_user: User) -> Notif
                 "council": council,
                 "inviter": acting_user,
                 "link": invitation_link(user),
+                "link_days": settings.INVITATION_LINK_SECONDS // 86400,
             },
         ),
     )
 
 
-def email_confirm_after_password_set(*, user: User) -> None:
+def operator_address_confirm(*, user: User) -> None:
+    """A site operator made at the server (manage.py createsuperuser) has their address as their
+    one, confirmed, main address: they typed it there, so no email has to prove it."""
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    address, _ = EmailAddress.objects.get_or_create(user=user, email=user.email)
+    address.verified = address.primary = True
+    address.save(update_fields=["verified", "primary"])
+
+
+MSG_RESET_OWN_TWO_FACTOR = (
+    "You cannot reset your own two-factor authentication here. Change it from your account page."
+)
+MSG_NO_TWO_FACTOR = "{person} has no two-factor authentication to reset."
+
+
+@transaction.atomic
+def two_factor_reset(*, person: User, acting_user: User) -> int:
+    """A site operator removes someone else's two-factor authentication (a lost phone): audited,
+    and the person told by email at once, since whoever holds their password can now set up a
+    new one. Says how many authenticators went. Never one's own: that is the account page's,
+    after re-authentication."""
+    from allauth.mfa.models import Authenticator
+
+    if person.pk == acting_user.pk:
+        raise ValidationError(MSG_RESET_OWN_TWO_FACTOR)
+    # Locked, so that two operators resetting at once audit one reset, not two.
+    factors = list(Authenticator.objects.select_for_update().filter(user=person))
+    if not factors:
+        raise ValidationError(MSG_NO_TWO_FACTOR.format(person=person))
+    Authenticator.objects.filter(pk__in=[f.pk for f in factors]).delete()
+    audit_record(
+        kind=AuditKind.TWO_FACTOR_RESET,
+        acting_user=acting_user,
+        target=person,
+        data={"types": sorted({f.type for f in factors})},
+    )
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    notification_create(
+        user=person,
+        key=f"two-factor-reset:{person.pk}:{stamp}",
+        kind="two_factor_reset",
+        subject="Your two-factor authentication was removed",
+        body=render_to_string(
+            "email/two_factor_reset.txt", {"person": person, "operator": acting_user}
+        ),
+        link=reverse("mfa_index"),
+    )
+    return len(factors)
+
+
+def email_confirm_after_password_set(*, user: User) -> bool:
     """An invited person who sets a password from the emailed link has shown that the address is
-    theirs: mark it verified, so that allauth's mandatory verification lets them in."""
+    theirs: mark it verified, so that allauth's mandatory verification lets them in. Not when
+    another account has it confirmed (an address is confirmed on one account only): then False,
+    and the Proper Officer sorts it out."""
+    if EmailAddress.objects.filter(email__iexact=user.email, verified=True).exclude(user=user):
+        return False
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+    return True
 
 
 def roles_warn_ending(*, today: date | None = None) -> int:

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     # the whole request and log the status that was sent.
     "council.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # `Cache-Control: private, no-store` on every answer to a signed-in person, and the
+    # Permissions-Policy on every answer (council.middleware).
+    "council.middleware.PrivatePagesMiddleware",
     # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,6 +101,9 @@ MIDDLEWARE = [
     # by accident.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions end after SESSION_IDLE_SECONDS idle, and SESSION_SHORT_MAX_SECONDS or
+    # SESSION_COOKIE_AGE after sign-in (council.accounts). After the messages (it leaves one).
+    "council.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Fallback only: services set the acting user on each change explicitly; this covers the
@@ -107,6 +113,7 @@ MIDDLEWARE = [
     # issue 8): sends them to set it up first.
     "council.middleware.RequireTwoFactorMiddleware",
 ]
+
 # Only for the benchmark's server (script/benchmark): a query count on every response, and a
 # minimal view (council/urls.py). Outermost, so it counts the session's and the user's queries too.
 BENCHMARK = env_bool("BENCHMARK", False)
@@ -162,6 +169,13 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# How long a signed-in session lasts (council.accounts; README "Security"). Idle: no request for
+# this long signs the person out. Lifetime: with "Remember me" ticked, a councillor stays signed in
+# for SESSION_COOKIE_AGE at most; everyone who must use two-factor (officers, chairs, the personnel
+# committee, site operators), and anyone who did not tick it, for SESSION_SHORT_MAX_SECONDS.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 3600)
+SESSION_SHORT_MAX_SECONDS = env_int("SESSION_SHORT_MAX_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_SECONDS", 14 * 24 * 3600)
 
 AUTH_USER_MODEL = "council.User"
 AUTHENTICATION_BACKENDS = [
@@ -192,6 +206,29 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Council portal] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# Changes only the owner can make: adding, changing or removing an address, and setting up or
+# removing two-factor, ask for the password (or the two-factor code) again unless it was given in
+# the last five minutes; changing the password asks for the old one. The old address is told of
+# every change to the address, the password or two-factor. An account has one address at a time:
+# a new one replaces the old once confirmed.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CHANGE_EMAIL = True
+# An address another account holds, or an invitation waits on, cannot be added (council.accounts).
+ACCOUNT_FORMS = {"add_email": "council.accounts.PortalAddEmailForm"}
+# Password-reset links last an hour; an invitation's link (the same page, for someone with no
+# password yet) three days, as its email says (council.tokens.PortalTokenGenerator).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "council.tokens.PortalTokenGenerator"
+PASSWORD_RESET_LINK_SECONDS = env_int("PASSWORD_RESET_LINK_SECONDS", 3600)
+INVITATION_LINK_SECONDS = env_int("INVITATION_LINK_SECONDS", 3 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = max(PASSWORD_RESET_LINK_SECONDS, INVITATION_LINK_SECONDS)
+# Behind a reverse proxy every request comes from the proxy's address, so the per-client limit on
+# failed sign-ins would count every client together and ten wrong passwords a minute would lock
+# everyone out. TRUSTED_PROXY_COUNT says how many proxies in front add themselves to
+# X-Forwarded-For (1 for the README's one proxy; compose sets it); the client's address is then
+# read from that header. 0 (no proxy): the connection's own address. Never set it higher than the
+# proxies really there: the client could then choose its own address, and its own limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # allauth's defaults, written out so that they are visible and reviewed: failed sign-ins are
 # limited per address and per IP; password reset emails per address.
 ACCOUNT_RATE_LIMITS = {

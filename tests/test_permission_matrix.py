@@ -822,6 +822,11 @@ def test_permission_matrix(role, matrix_data, client_for):
             wrong.append(
                 f"{row.method.upper()} {url}: {response.status_code}, expected {row.answers[role]}"
             )
+        # Issue 20: no answer to a signed-in person may be stored by a browser or a proxy.
+        if role != "anonymous" and response.get("Cache-Control") != "private, no-store":
+            wrong.append(
+                f"{row.method.upper()} {url}: Cache-Control {response.get('Cache-Control')}"
+            )
     assert wrong == [], f"{role}:\n" + "\n".join(wrong)
 
 
