@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.history import timeline
 from council.models import Role, User
-from council.views import MAX_LIST, council_page, form_action, posted, run_service
+from council.pagination import page_of
+from council.views import council_page, form_action, posted, run_service
 
 from . import forms, services
 from .models import Concern, Hearing, PanelMember
@@ -49,12 +50,14 @@ def concern_list(request, standing):
         policy.visible_concerns(standing, Concern.objects.all())
         .filter(Q(raised_by=me) | Q(subject=me))
         .select_related("subject", "raised_by", "handler")
-        .order_by("-raised_on", "-id")[:MAX_LIST]
+        .order_by("-raised_on", "-id")
     )
+    page = page_of(request, concerns)
+    concerns = page.object_list
     return render(
         request,
         "concerns/concern_list.html",
-        {"standing": standing, "concerns": concerns, "today": standing.on},
+        {"standing": standing, "concerns": concerns, "page": page, "today": standing.on},
     )
 
 
@@ -274,12 +277,17 @@ def concern_close(request, standing, pk):
     )
 
 
-def _with_waiting(concerns, today) -> list[tuple[Concern, services.Waiting]]:
-    """Each concern with what it waits for, from whom (R23): two more queries for any number."""
+def _with_hearings(concerns):
+    """What waiting_for reads of each concern, its hearings still to decide and their panels:
+    two more queries for any number of concerns."""
     pending = Hearing.objects.filter(decided_on__isnull=True).prefetch_related(
         Prefetch("panel", queryset=PanelMember.objects.select_related("user"))
     )
-    concerns = concerns.prefetch_related(Prefetch("hearings", queryset=pending))
+    return concerns.prefetch_related(Prefetch("hearings", queryset=pending))
+
+
+def _with_waiting(concerns, today) -> list[tuple[Concern, services.Waiting]]:
+    """Each concern (fetched _with_hearings) with what it waits for, from whom (R23)."""
     return [(c, services.waiting_for(c, today)) for c in concerns]
 
 
@@ -304,18 +312,20 @@ def concern_queue(request, standing):
     stages = [(Stage(s), by_stage.get(s, 0)) for s in Concern.OPEN]
     chosen = request.GET.get("stage", "")
     shown = mine.filter(stage=chosen) if chosen in Concern.OPEN else mine
-    rows = _with_waiting(
-        _overdue_first(shown.select_related("raised_by", "subject", "handler"), standing.on)[
-            :MAX_LIST
-        ],
-        standing.on,
+    page = page_of(
+        request,
+        _with_hearings(
+            _overdue_first(shown.select_related("raised_by", "subject", "handler"), standing.on)
+        ),
     )
+    rows = _with_waiting(page.object_list, standing.on)
     return render(
         request,
         "concerns/queue.html",
         {
             "standing": standing,
             "rows": rows,
+            "page": page,
             "stages": stages,
             "chosen": chosen if chosen in Concern.OPEN else "",
             "today": standing.on,
@@ -330,14 +340,17 @@ def escalations(request, standing):
     never what it is about (R16)."""
     open_concerns = Concern.objects.filter(stage__in=Concern.OPEN)
     shown = policy.escalated_concerns(standing, open_concerns).select_related("handler")
-    rows = _with_waiting(_overdue_first(shown, standing.on)[:MAX_LIST], standing.on)
+    page = page_of(request, _with_hearings(_overdue_first(shown, standing.on)))
+    rows = _with_waiting(page.object_list, standing.on)
     return render(
         request,
         "concerns/escalations.html",
         {
             "standing": standing,
             "rows": rows,
-            "overdue": sum(c.stage_due_on < standing.on for c, _ in rows),
+            "page": page,
+            # Of the whole list, not only this page: one count.
+            "overdue": shown.filter(stage_due_on__lt=standing.on).count(),
             "today": standing.on,
         },
     )
@@ -351,8 +364,10 @@ def hearings(request, standing):
         Hearing.objects.filter(concern__council=standing.council, decided_on__isnull=True)
         .select_related("concern")
         .prefetch_related(Prefetch("panel", queryset=PanelMember.objects.select_related("user")))
-        .order_by("held_on", "id")[:MAX_LIST]
+        .order_by("held_on", "id")
     )
+    page = page_of(request, to_hold)
+    to_hold = page.object_list
     waiting = (
         Concern.objects.filter(council=standing.council, stage__in=(Stage.FORMAL, Stage.APPEAL))
         .exclude(pk__in=Hearing.objects.filter(decided_on__isnull=True).values("concern_id"))
@@ -366,7 +381,13 @@ def hearings(request, standing):
     return render(
         request,
         "concerns/hearings.html",
-        {"standing": standing, "rows": rows, "waiting": waiting, "today": standing.on},
+        {
+            "standing": standing,
+            "rows": rows,
+            "page": page,
+            "waiting": waiting,
+            "today": standing.on,
+        },
     )
 
 

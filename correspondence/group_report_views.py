@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.views import MAX_LIST, council_page, form_page, posted, run_service
+from council.pagination import page_of
+from council.views import council_page, form_page, posted, run_service
 
 from . import group_reports
 from .group_report_forms import GroupReportForm
@@ -42,14 +43,17 @@ def report_list(request, standing):
     reports = (
         policy.visible_group_reports(standing, GroupReport.objects.all())
         .select_related("group")
-        .order_by("status", F("issued_on").desc(nulls_last=True), "-id")[:MAX_LIST]
+        .order_by("status", F("issued_on").desc(nulls_last=True), "-id")
     )
+    page = page_of(request, reports)
+    reports = page.object_list
     return render(
         request,
         "correspondence/group_reports/report_list.html",
         {
             "standing": standing,
             "reports": reports,
+            "page": page,
             "all_reports": standing.is_officer,
             "can_prepare": policy.can_prepare_group_report(standing),
         },

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.views import MAX_LIST, council_page, form_page, posted, run_service
+from council.pagination import page_of
+from council.views import council_page, form_page, posted, run_service
 
 from . import letter_forms, letters
 from .models import Correspondence, Recipient
@@ -39,12 +40,14 @@ def item_list(request, standing):
         .prefetch_related(
             Prefetch("recipients", queryset=Recipient.objects.order_by("-line", "id"))
         )
-        .order_by("status", "-sent_on", "-id")[:MAX_LIST]
+        .order_by("status", "-sent_on", "-id")
     )
+    page = page_of(request, items)
+    items = page.object_list
     return render(
         request,
         "correspondence/letters/item_list.html",
-        {"standing": standing, "items": items, "register": standing.is_officer},
+        {"standing": standing, "items": items, "page": page, "register": standing.is_officer},
     )
 
 

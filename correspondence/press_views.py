@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.forms import EndForm
 from council.models import Council, PreElectionPeriod, Spokesperson
+from council.pagination import page_of
 from council.views import MAX_LIST, council_page, form_action, form_page, posted, run_service
 
 from . import press
@@ -74,7 +75,7 @@ def release_list(request, standing):
     """The releases this person may see (waiting ones first), the spokespeople, and the
     pre-election period running or next."""
     may_draft = policy.can_draft_press_release(standing)
-    releases = []
+    releases, page = [], None
     if may_draft:
         waiting_first = Case(
             When(status__in=press.WAITING, then=Value(0)),
@@ -86,8 +87,10 @@ def release_list(request, standing):
             policy.visible_press_releases(standing, PressRelease.objects.all())
             .select_related("author")
             .annotate(waiting_first=waiting_first)
-            .order_by("waiting_first", "-created_at", "-id")[:MAX_LIST]
+            .order_by("waiting_first", "-created_at", "-id")
         )
+        page = page_of(request, releases)
+        releases = page.object_list
     spokespeople = (
         Spokesperson.objects.current(standing.on)
         .filter(council=standing.council)
@@ -106,6 +109,7 @@ def release_list(request, standing):
             "standing": standing,
             "may_draft": may_draft,
             "releases": releases,
+            "page": page,
             "spokespeople": spokespeople,
             "period": period,
             "period_running": period is not None and period.starts_on <= standing.on,
@@ -327,12 +331,14 @@ def spokespeople(request, standing):
     appointments = (
         Spokesperson.objects.filter(council=standing.council)
         .select_related("user")
-        .order_by("-starts_on", "user__name")[:MAX_LIST]
+        .order_by("-starts_on", "user__name")
     )
+    page = page_of(request, appointments)
+    appointments = page.object_list
     return render(
         request,
         "correspondence/press/spokespeople.html",
-        {"standing": standing, "appointments": appointments},
+        {"standing": standing, "appointments": appointments, "page": page},
     )
 
 
@@ -382,13 +388,13 @@ def spokesperson_end(request, standing, pk):
 
 @council_page(policy.can_view_press_office)
 def periods(request, standing):
-    rows = PreElectionPeriod.objects.filter(council=standing.council).order_by("-starts_on")[
-        :MAX_LIST
-    ]
+    page = page_of(
+        request, PreElectionPeriod.objects.filter(council=standing.council).order_by("-starts_on")
+    )
     return render(
         request,
         "correspondence/press/periods.html",
-        {"standing": standing, "periods": rows},
+        {"standing": standing, "periods": page.object_list, "page": page},
     )
 
 
@@ -424,12 +430,14 @@ def enquiry_list(request, standing):
     enquiries = (
         PressEnquiry.objects.filter(council=standing.council)
         .select_related("replied_by")
-        .order_by("-received_on", "-id")[:MAX_LIST]
+        .order_by("-received_on", "-id")
     )
+    page = page_of(request, enquiries)
+    enquiries = page.object_list
     return render(
         request,
         "correspondence/press/enquiry_list.html",
-        {"standing": standing, "enquiries": enquiries},
+        {"standing": standing, "enquiries": enquiries, "page": page},
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
+from council.pagination import page_of
 from council.views import MAX_LIST, council_page, form_page, posted, run_service, stream_document
 
 from . import forms, services
@@ -40,12 +41,14 @@ def request_list(request, standing):
     requests = (
         InformationRequest.objects.filter(council=standing.council, requester=standing.user)
         .annotate(document_count=Count("requested_documents"))
-        .order_by("-created_at", "-id")[:MAX_LIST]
+        .order_by("-created_at", "-id")
     )
+    page = page_of(request, requests)
+    requests = page.object_list
     return render(
         request,
         "correspondence/request_list.html",
-        {"standing": standing, "requests": requests, "today": standing.on},
+        {"standing": standing, "requests": requests, "page": page, "today": standing.on},
     )
 
 
@@ -231,12 +234,19 @@ def request_queue(request, standing):
                 queryset=RequestedDocument.objects.select_related("document__committee"),
             )
         )
-        .order_by("due_on", "id")[:MAX_LIST]
+        .order_by("due_on", "id")
     )
+    page = page_of(request, requests)
     return render(
         request,
         "correspondence/queue.html",
-        {"standing": standing, "form": form, "requests": requests, "today": standing.on},
+        {
+            "standing": standing,
+            "form": form,
+            "requests": page.object_list,
+            "page": page,
+            "today": standing.on,
+        },
     )
 
 
@@ -348,10 +358,14 @@ def access_log(request, standing):
     accesses = (
         DocumentAccess.objects.filter(request__council=standing.council)
         .select_related("request", "document", "user")
-        .order_by("-at", "-id")[:MAX_LIST]
+        .order_by("-at", "-id")
     )
+    page = page_of(request, accesses)
+    accesses = page.object_list
     return render(
-        request, "correspondence/access_log.html", {"standing": standing, "accesses": accesses}
+        request,
+        "correspondence/access_log.html",
+        {"standing": standing, "accesses": accesses, "page": page},
     )
 
 

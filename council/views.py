@@ -31,6 +31,7 @@ from .models import (
     Role,
     Seat,
 )
+from .pagination import page_of
 from .retention import RetentionPolicy
 
 MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
@@ -126,7 +127,8 @@ def home(request):
             else []
         )
         return render(request, "home_signed_in.html", {"councils": councils, "ended": ended})
-    return render(request, "home_public.html", {"councils": Council.objects.all()[:MAX_LIST]})
+    page = page_of(request, Council.objects.order_by("name", "pk"))
+    return render(request, "home_public.html", {"councils": page.object_list, "page": page})
 
 
 @login_not_required  # the load balancer's and compose's health check
@@ -185,10 +187,10 @@ def two_factor_required(request):
 
 @login_required
 def notification_list(request):
-    notifications = request.user.notifications.select_related("council").order_by(
-        "-created_at", "-id"
-    )[:MAX_LIST]
-    return render(request, "notifications.html", {"notifications": notifications})
+    page = page_of(
+        request, request.user.notifications.select_related("council").order_by("-created_at", "-id")
+    )
+    return render(request, "notifications.html", {"notifications": page.object_list, "page": page})
 
 
 @login_required
@@ -278,13 +280,16 @@ def retention_settings(request, standing):
 @council_page(policy.can_manage_people)
 def people(request, standing):
     today = timezone.localdate()
-    roles = (
+    page = page_of(
+        request,
         Role.objects.filter(council=standing.council)
         .select_related("user")
-        .order_by("user__name", "kind", "-starts_on")[:MAX_LIST]
+        .order_by("user__name", "kind", "-starts_on", "pk"),
     )
     return render(
-        request, "council/people.html", {"standing": standing, "roles": roles, "today": today}
+        request,
+        "council/people.html",
+        {"standing": standing, "roles": page.object_list, "page": page, "today": today},
     )
 
 
@@ -510,8 +515,13 @@ def committees(request, standing):
             queryset=Seat.objects.current(today).select_related("user").order_by("position"),
             to_attr="current_seats",
         )
-    ).order_by("kind", "name")[:MAX_LIST]
-    return render(request, "council/committees.html", {"standing": standing, "committees": items})
+    ).order_by("kind", "name", "pk")
+    page = page_of(request, items)
+    return render(
+        request,
+        "council/committees.html",
+        {"standing": standing, "committees": page.object_list, "page": page},
+    )
 
 
 @council_page(policy.can_manage_structure)
@@ -626,8 +636,13 @@ def groups(request, standing):
             queryset=GroupMembership.objects.current(today).select_related("user"),
             to_attr="current_memberships",
         )
-    )[:MAX_LIST]
-    return render(request, "council/groups.html", {"standing": standing, "groups": items})
+    ).order_by("name", "pk")
+    page = page_of(request, items)
+    return render(
+        request,
+        "council/groups.html",
+        {"standing": standing, "groups": page.object_list, "page": page},
+    )
 
 
 @council_page(policy.can_manage_structure)
@@ -740,12 +755,17 @@ def membership_end(request, standing, pk):
 
 @council_page(policy.can_view_register)
 def documents(request, standing):
-    items = (
+    page = page_of(
+        request,
         Document.objects.for_council(standing.council)
         .select_related("committee")
-        .order_by("-updated_at", "-id")[:MAX_LIST]
+        .order_by("-updated_at", "-id"),
     )
-    return render(request, "council/documents.html", {"standing": standing, "documents": items})
+    return render(
+        request,
+        "council/documents.html",
+        {"standing": standing, "documents": page.object_list, "page": page},
+    )
 
 
 @council_page(policy.can_manage_documents)

@@ -11,3 +11,7 @@ adds only its own.
 """
 
 COUNCIL_PAGE = 5
+
+# A list page shows one page of its list (council.pagination.page_of): before the rows, the list's
+# total and the page's ids.
+PAGE_OF = 2

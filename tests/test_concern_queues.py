@@ -20,7 +20,7 @@ from council.models import Notification, Seat
 from council.policy import standing_for
 from council.working_days import add_working_days, working_days_before
 from protocol import services as protocol_services
-from tests.query_counts import COUNCIL_PAGE
+from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 from tests.test_concerns import arrange, formal, new_councillor, raise_concern
 
 Stage = Concern.Stage
@@ -343,11 +343,11 @@ def add_matters(cast, n):
     [
         # tests/query_counts.py + counts by stage + the concerns with their people + pending
         # hearings + their panels.
-        ("clerk", "concerns:concern_queue", COUNCIL_PAGE + 4),
+        ("clerk", "concerns:concern_queue", COUNCIL_PAGE + PAGE_OF + 4),
         # The common queries + the concerns + pending hearings + their panels.
-        ("chair", "concerns:escalations", COUNCIL_PAGE + 3),
+        ("chair", "concerns:escalations", COUNCIL_PAGE + PAGE_OF + 4),
         # The common queries + hearings (with their concern) + panels + the count waiting.
-        ("personnel", "concerns:hearings", COUNCIL_PAGE + 3),
+        ("personnel", "concerns:hearings", COUNCIL_PAGE + PAGE_OF + 3),
         # The common queries + totals + counts per section.
         ("clerk", "concerns:outcomes", COUNCIL_PAGE + 2),
         # The chair's home page: the common queries + the Proper Officer + the protocol panel

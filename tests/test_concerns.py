@@ -18,7 +18,7 @@ from council import policy
 from council import services as council_services
 from council.models import Council, Notification, Role, User
 from council.policy import standing_for
-from tests.query_counts import COUNCIL_PAGE
+from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 
 Kind = Concern.Kind
 Stage = Concern.Stage
@@ -355,7 +355,7 @@ def add_concerns(cast, n: int) -> None:
     [
         # (The clerk's queue: tests/test_concern_queues.py.)
         # tests/query_counts.py + their concerns with people.
-        ("officer", "concerns:concern_list", COUNCIL_PAGE + 1),
+        ("officer", "concerns:concern_list", COUNCIL_PAGE + PAGE_OF + 1),
     ],
 )
 def test_concern_lists_have_a_bounded_query_count(

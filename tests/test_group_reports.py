@@ -25,7 +25,7 @@ from council import services as council_services
 from council.models import Notification, PoliticalGroup
 from council.policy import standing_for
 from tests.conftest import ROLES
-from tests.query_counts import COUNCIL_PAGE
+from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 
 FACTS = "FACT-ONLY-TEXT: the roof leaks in two places."
 OPTIONS = "OPTION-ONLY-TEXT: patch it, or re-roof in slate."
@@ -461,7 +461,8 @@ def add_reports(cast, n: int, *, start: int = 0, drafts: bool = False) -> None:
 # tests/query_counts.py, then the reports with their group: one query, whatever the number of
 # rows (for a councillor, their group memberships are a subquery of it).
 @pytest.mark.parametrize(
-    "who, expected", [("clerk", COUNCIL_PAGE + 1), ("councillor", COUNCIL_PAGE + 1)]
+    "who, expected",
+    [("clerk", COUNCIL_PAGE + PAGE_OF + 1), ("councillor", COUNCIL_PAGE + PAGE_OF + 1)],
 )
 def test_the_list_page_query_count_does_not_grow_with_rows(
     who, expected, cast, client_for, django_assert_num_queries

@@ -21,7 +21,7 @@ from correspondence.press_views import home_panel
 from council.models import Notification
 from council.policy import standing_for
 from tests.conftest import ROLES
-from tests.query_counts import COUNCIL_PAGE
+from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 
 Status = PressRelease.Status
 TODAY = timezone.localdate
@@ -661,17 +661,17 @@ def add_enquiries(cast, n):
 LISTS = [
     # clerk: releases with authors + current spokespeople with people + the period running or
     # next
-    ("clerk", "press:release_list", COUNCIL_PAGE + 3, add_releases),
+    ("clerk", "press:release_list", COUNCIL_PAGE + PAGE_OF + 3, add_releases),
     # the chair drafts as chair (no spokesperson query): the same three
-    ("chair", "press:release_list", COUNCIL_PAGE + 3, add_releases),
+    ("chair", "press:release_list", COUNCIL_PAGE + PAGE_OF + 3, add_releases),
     # councillor2 may not draft: "a spokesperson?" + spokespeople + the period
     ("councillor2", "press:release_list", COUNCIL_PAGE + 3, add_spokespeople),
     # clerk: appointments with people
-    ("clerk", "press:spokespeople", COUNCIL_PAGE + 1, add_spokespeople),
+    ("clerk", "press:spokespeople", COUNCIL_PAGE + PAGE_OF + 1, add_spokespeople),
     # clerk: periods
-    ("clerk", "press:periods", COUNCIL_PAGE + 1, add_periods),
+    ("clerk", "press:periods", COUNCIL_PAGE + PAGE_OF + 1, add_periods),
     # officer: enquiries with the officers who replied
-    ("officer", "press:enquiry_list", COUNCIL_PAGE + 1, add_enquiries),
+    ("officer", "press:enquiry_list", COUNCIL_PAGE + PAGE_OF + 1, add_enquiries),
     # anonymous: the council by its slug + published releases (no session, no layout queries)
     ("anonymous", "news:news_list", 2, add_published),
 ]
