@@ -48,7 +48,7 @@ from .models import (
 from .working_days import add_working_days, working_days_before, working_days_between
 
 SCALE_PASSWORD = "scale-password-2026"
-# Every scale clerk shares this authenticator secret (RFC 6238's test key), so that a benchmark
+# Every scale clerk shares this authenticator secret (RFC 6238's test key), so that a load test
 # that signs in through the two-factor form can work out the code, as `demo_code` does.
 SCALE_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 SLUG_PREFIX = "scale-"

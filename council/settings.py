@@ -114,12 +114,6 @@ MIDDLEWARE = [
     "council.middleware.RequireTwoFactorMiddleware",
 ]
 
-# Only for the benchmark's server (script/benchmark): a query count on every response, and a
-# minimal view (council/urls.py). Outermost, so it counts the session's and the user's queries too.
-BENCHMARK = env_bool("BENCHMARK", False)
-if BENCHMARK:
-    MIDDLEWARE.insert(0, "council.benchmark.server.QueryCountMiddleware")
-
 ROOT_URLCONF = "council.urls"
 WSGI_APPLICATION = "council.wsgi.application"
 

@@ -2,7 +2,6 @@
 /<council-slug>/, last, so that a council's slug can never hide a site-wide page."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,8 +33,3 @@ urlpatterns = [
     path("<slug:council_slug>/group-reports/", include("correspondence.group_report_urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]
-
-if settings.BENCHMARK:  # the benchmark's yardstick (council/benchmark/server.py); never otherwise
-    from .benchmark.server import minimal
-
-    urlpatterns.insert(0, path("__benchmark__/minimal/", minimal))

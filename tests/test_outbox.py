@@ -318,8 +318,8 @@ def service_of(kind: str) -> str:
 def test_the_reminder_sweep_sends_each_reminder_once_in_batches(delivery_tasks, monkeypatch):
     from django.core.management import call_command
 
+    from benchmark.sweep import run_sweep
     from council import services as council_services
-    from council.benchmark.run import run_sweep
     from council.models import Council
 
     call_command("generate_scale", councils=3, seed=7, stdout=io.StringIO())
@@ -327,7 +327,7 @@ def test_the_reminder_sweep_sends_each_reminder_once_in_batches(delivery_tasks, 
     monkeypatch.setattr(council_services, "DELIVERY_BATCH_SIZE", 5)
     eager = celery_app.conf.task_always_eager
     try:
-        # Every beat task but the purge, twice (council.benchmark.run, as issue 7 measures it).
+        # Every beat task but the purge, twice (benchmark/sweep.py, as the benchmark measures it).
         sweep = run_sweep(Council.objects.order_by("pk").first())
     finally:
         celery_app.conf.task_always_eager = eager
