@@ -10,12 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The pinned dependencies first, in their own layer, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# The locked dependencies first (every transitive one at its exact version; script/lock makes the
+# file from pyproject.toml), in their own layer, so a code change does not reinstall them.
+COPY requirements/production.txt /tmp/requirements.txt
+RUN pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
 # Then the project itself. Installed in place (editable), so that there is one copy of the code
 # and it always runs from /app, beside its templates/ and static/.
