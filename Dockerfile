@@ -33,4 +33,4 @@ USER app
 VOLUME ["/data/private"]
 
 EXPOSE 8000
-CMD ["gunicorn", "council.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]
+CMD ["gunicorn", "council.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "1"]

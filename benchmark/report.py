@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # The name of the yardstick: a view that returns "ok" and touches no database. Absolute figures
-# vary by up to half between runs on these shared machines (NOTES.md); ratios measured in the same
-# run on the same server hold.
+# vary by up to half between runs on these shared machines (docs/operations.md); ratios measured
+# in the same run on the same server hold.
 MINIMAL_PAGE = "minimal view"
 WRITE_PREFIX = "write: "
 

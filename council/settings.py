@@ -138,7 +138,8 @@ FORM_RENDERER = "council.forms.PortalFormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Persistent connections: without them PostgreSQL throughput falls tenfold (NOTES.md).
+        # Persistent connections: without them PostgreSQL throughput falls tenfold
+        # (docs/operations.md).
         conn_max_age=env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
@@ -147,7 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # The cache (and with it allauth's rate-limit counters and used TOTP codes) lives in the database,
-# never in Redis, so a Redis outage cannot break sign-in (NOTES.md).
+# never in Redis, so a Redis outage cannot break sign-in (docs/operations.md).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -243,7 +244,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves hashed, compressed files made by collectstatic; the demo and the tests serve
-# them straight from static/ (STATIC_MANIFEST=false, set by council/testing.py for tests).
+# them straight from static/ (STATIC_MANIFEST=false, set by tests/plugin.py for tests).
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -257,7 +258,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Council documents live outside the web root and have no URL of their own: they are streamed by
-# a view that checks permission first (council.views.documents.document_download).
+# a view that checks permission first (council.views.document_download).
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -298,7 +299,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A Redis that accepts connections but never answers must not hang a web request (NOTES.md):
+# A Redis that accepts connections but never answers must not hang a request (docs/operations.md):
 # one attempt (max_retries 0; redis-py still reconnects a pooled connection that Redis closed) of
 # at most a second, then the row waits for the sweep. Each retry would add a whole timeout, and
 # services.enqueue_delivery skips the broker for a while after a failure, so a request pays for
@@ -351,7 +352,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # Off only for the test run's plain-HTTP live server (council/testing.py).
+    # Off only for the test run's plain-HTTP live server (tests/plugin.py).
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

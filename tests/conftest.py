@@ -73,3 +73,13 @@ def empty_page_cache():
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The suite runs across the cores (pytest-xdist, `--dist loadgroup` in script/test). The
+    tests marked `services` share the one real Redis and start real Celery workers on its queue: a
+    worker started by one test would take another's tasks, so they all run in one process, one
+    after another."""
+    for item in items:
+        if item.get_closest_marker("services"):
+            item.add_marker(pytest.mark.xdist_group("services"))

@@ -16,7 +16,7 @@ from ruamel.yaml import YAML  # check-jsonschema's own YAML parser
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 COMPOSE_FILE = settings.BASE_DIR / "docker-compose.yml"
 
-# What council/testing.py puts in os.environ for the test run only, and anything else that would
+# What tests/plugin.py puts in os.environ for the test run only, and anything else that would
 # loosen the production defaults: none of it may leak into the "production" subprocesses.
 NOT_PRODUCTION = {
     "DEBUG",
@@ -26,6 +26,7 @@ NOT_PRODUCTION = {
     "EMAIL_BACKEND",
     "EMAIL_FILE_PATH",
     "PRIVATE_STORAGE_ROOT",
+    "PORTAL_TEST_STORAGE_MADE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "CSRF_TRUSTED_ORIGINS",
 }

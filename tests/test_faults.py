@@ -149,7 +149,7 @@ def test_a_letter_to_several_people_waits_for_one_broker_timeout_at_most(
 def test_signing_in_works_while_redis_is_hung(cast, broken_broker):
     # Guards CACHES and SESSION_ENGINE (council/settings.py): allauth keeps its rate-limit
     # counters in the default cache and the session in SESSION_ENGINE's store. Neither may be
-    # Redis, whose client raises or hangs while Redis is down (NOTES.md).
+    # Redis, whose client raises or hangs while Redis is down (docs/operations.md).
     for alias, cache in settings.CACHES.items():
         assert "redis" not in cache["BACKEND"].lower(), f"cache {alias!r} lives in Redis"
     assert settings.SESSION_ENGINE in {

@@ -244,7 +244,8 @@ def test_password_reset_emails_are_rate_limited_per_address(cast, client):
 def test_the_rate_limits_are_those_reviewed():
     assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "10/m/ip,5/5m/key"
     assert settings.ACCOUNT_RATE_LIMITS["reset_password"] == "20/m/ip,5/m/key"
-    # allauth's limits count in the cache, which must not be a dummy one (nor Redis: NOTES.md).
+    # allauth's limits count in the cache, which must not be a dummy one (nor Redis:
+    # docs/operations.md).
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 
 
