@@ -62,7 +62,7 @@ class PortalAddEmailForm(AddEmailForm):
         return value
 
 
-def session_started(request, user, short: bool) -> None:
+def session_started(request, *, short: bool) -> None:
     """A person has just signed in: the session's clocks start now."""
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now

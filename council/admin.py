@@ -58,13 +58,8 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit log, to read only (R27): nobody adds, changes or deletes an event here."""
-
-    list_display = ["sequence", "at", "kind", "actor_name", "council_name", "target_model"]
-    list_filter = ["kind"]
-    search_fields = ["actor_name", "target_pk"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to read in the admin: nobody adds, changes or deletes one here."""
 
     def has_add_permission(self, request):
         return False
@@ -74,6 +69,24 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit log, to read only (R27), chain by chain."""
+
+    list_display = [
+        "sequence",
+        "chain",
+        "position",
+        "at",
+        "kind",
+        "actor_name",
+        "council_name",
+        "target_model",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "target_pk"]
 
 
 # Two-factor authenticators: to read, and to reset through the service (audited, the person told),
@@ -82,22 +95,13 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin):
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__email", "user__name"]
     fields = ["user", "type", "created_at", "last_used_at"]
     readonly_fields = fields
     actions = ["reset_two_factor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Reset two-factor authentication of the selected people")
     def reset_two_factor(self, request, queryset):

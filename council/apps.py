@@ -23,7 +23,7 @@ def start_session_clocks(sender, request, user, **kwargs):
     from . import accounts, policy
 
     if request is not None and hasattr(request, "session"):
-        accounts.session_started(request, user, short=policy.must_use_two_factor(user))
+        accounts.session_started(request, short=policy.must_use_two_factor(user))
 
 
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):

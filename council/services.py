@@ -776,7 +776,8 @@ def email_confirm_after_password_set(*, user: User) -> bool:
     theirs: mark it verified, so that allauth's mandatory verification lets them in. Not when
     another account has it confirmed (an address is confirmed on one account only): then False,
     and the Proper Officer sorts it out."""
-    if EmailAddress.objects.filter(email__iexact=user.email, verified=True).exclude(user=user):
+    held_elsewhere = EmailAddress.objects.filter(email__iexact=user.email, verified=True)
+    if held_elsewhere.exclude(user=user).exists():
         return False
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
     return True
