@@ -15,7 +15,7 @@ from council import policy
 from council.history import timeline
 from council.models import Role, User
 from council.pagination import page_of
-from council.views import council_page, form_action, posted, run_service
+from council.shortcuts import council_page, form_action, posted, run_service
 
 from . import forms, services
 from .models import Concern, Hearing, PanelMember

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from council import policy
 from council.pagination import page_of
-from council.views import council_page, form_page, posted, run_service
+from council.shortcuts import council_page, form_page, posted, run_service
 
 from . import letter_forms, letters
 from .models import Correspondence, Recipient

@@ -16,7 +16,7 @@ from council import policy
 from council.forms import EndForm
 from council.models import Council, PreElectionPeriod, Spokesperson
 from council.pagination import page_of
-from council.views import MAX_LIST, council_page, form_action, form_page, posted, run_service
+from council.shortcuts import MAX_LIST, council_page, form_action, form_page, posted, run_service
 
 from . import press
 from . import press_forms as forms

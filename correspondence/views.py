@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 
 from council import policy
 from council.pagination import page_of
-from council.views import MAX_LIST, council_page, form_page, posted, run_service, stream_document
+from council.shortcuts import (
+    MAX_LIST,
+    council_page,
+    form_page,
+    posted,
+    run_service,
+    stream_document,
+)
 
 from . import forms, services
 from .models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent

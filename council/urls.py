@@ -5,24 +5,24 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from .views import personal_data, site
 
 # The admin has no sign-in form of its own: its login page sends people to allauth's, so the
 # admin gets the same rate limits and two-factor step as the portal.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("accessibility/", views.accessibility, name="accessibility"),
+    path("", site.home, name="home"),
+    path("healthz", site.healthz, name="healthz"),
+    path("accessibility/", site.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("two-factor-required/", views.two_factor_required, name="two_factor_required"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("two-factor-required/", site.two_factor_required, name="two_factor_required"),
+    path("notifications/", site.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", site.notification_open, name="notification_open"),
     # Subject access (UK GDPR art. 15): a person's own copy of everything held about them.
-    path("my-data/", views.my_data, name="my_data"),
-    path("my-data.json", views.my_data_json, name="my_data_json"),
+    path("my-data/", personal_data.my_data, name="my_data"),
+    path("my-data.json", personal_data.my_data_json, name="my_data_json"),
     # The project package wires every app's pages under the council's address.
     path("<slug:council_slug>/protocol/", include("protocol.urls")),
     path("<slug:council_slug>/requests/", include("correspondence.urls")),

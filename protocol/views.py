@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.models import Council
 from council.pagecache import public_page, revalidate_always
-from council.views import council_page, form_page, posted, run_service
+from council.shortcuts import council_page, form_page, posted, run_service
 
 from . import diff, forms, importer, services
 from .models import Acknowledgement, Expectation, ProtocolVersion, Section

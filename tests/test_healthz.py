@@ -41,7 +41,7 @@ def test_healthz_reports_redis_down_quickly_without_failing(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_gives_up_quickly_on_a_broker_that_never_answers(client, settings):
-    # Guards the one-second socket timeouts in council.views.healthz: without them the ping
+    # Guards the one-second socket timeouts in council.views.site.healthz: without them the ping
     # waits for ever on a server that never answers.
     with hanging_server() as port:
         settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"

@@ -1,0 +1,257 @@
+"""The council's structure: committees and their dated seats, political groups and their dated
+memberships."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import forms, policy, services
+from ..models import Committee, GroupMembership, PoliticalGroup, Seat
+from ..pagination import page_of
+from ..shortcuts import MAX_LIST, council_page, form_page, posted, run_service
+
+
+@council_page(policy.can_view_structure)
+def committees(request, standing):
+    today = timezone.localdate()
+    items = standing.council.committees.prefetch_related(
+        Prefetch(
+            "seats",
+            queryset=Seat.objects.current(today).select_related("user").order_by("position"),
+            to_attr="current_seats",
+        )
+    ).order_by("kind", "name", "pk")
+    page = page_of(request, items)
+    return render(
+        request,
+        "council/committees.html",
+        {"standing": standing, "committees": page.object_list, "page": page},
+    )
+
+
+@council_page(policy.can_manage_structure)
+def committee_new(request, standing):
+    return _committee_form(request, standing, Committee(council=standing.council))
+
+
+@council_page(policy.can_manage_structure)
+def committee_edit(request, standing, pk):
+    return _committee_form(request, standing, policy.get_in_council(standing, Committee, pk))
+
+
+def _committee_form(request, standing, committee):
+    form = forms.CommitteeForm(posted(request), instance=committee, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.committee_save(committee=form.instance, acting_user=request.user)
+        )
+        if saved:
+            messages.success(request, f"{saved} is saved.")
+            return redirect("council:committee_detail", standing.council.slug, saved.pk)
+    title = f"Change {committee}" if committee.pk else "Add a committee"
+    return form_page(
+        request,
+        standing,
+        form,
+        title=title,
+        submit="Save committee",
+        back=reverse("council:committees", args=[standing.council.slug]),
+    )
+
+
+@council_page(policy.can_view_structure)
+def committee_detail(request, standing, pk):
+    committee = policy.get_in_council(standing, Committee, pk, select_related=["parent"])
+    seats = committee.seats.select_related("user").order_by("-starts_on")[:MAX_LIST]
+    return render(
+        request,
+        "council/committee_detail.html",
+        {
+            "standing": standing,
+            "committee": committee,
+            "seats": seats,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@council_page(policy.can_manage_structure)
+def seat_add(request, standing, pk):
+    committee = policy.get_in_council(standing, Committee, pk)
+    form = forms.SeatForm(posted(request), council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form,
+            lambda: services.seat_create(
+                committee=committee,
+                user=data["user"],
+                position=data["position"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(request, f"{data['user']} now has a seat on {committee}.")
+            return redirect("council:committee_detail", standing.council.slug, committee.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Add a seat on {committee}",
+        submit="Add seat",
+        back=reverse("council:committee_detail", args=[standing.council.slug, committee.pk]),
+    )
+
+
+@council_page(policy.can_manage_structure)
+def seat_end(request, standing, pk):
+    seat = policy.get_in_council(standing, Seat, pk, select_related=["user", "committee"])
+    form = forms.EndForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.seat_end(
+                seat=seat, ends_on=form.cleaned_data["ends_on"], acting_user=request.user
+            ),
+        ):
+            messages.success(request, f"{seat.user}'s seat on {seat.committee} is ended.")
+            return redirect("council:committee_detail", standing.council.slug, seat.committee_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"End {seat.user}'s seat on {seat.committee}",
+        submit="End seat",
+        back=reverse("council:committee_detail", args=[standing.council.slug, seat.committee_id]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Political groups
+# ---------------------------------------------------------------------------------------------
+
+
+@council_page(policy.can_view_structure)
+def groups(request, standing):
+    today = timezone.localdate()
+    items = standing.council.political_groups.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.current(today).select_related("user"),
+            to_attr="current_memberships",
+        )
+    ).order_by("name", "pk")
+    page = page_of(request, items)
+    return render(
+        request,
+        "council/groups.html",
+        {"standing": standing, "groups": page.object_list, "page": page},
+    )
+
+
+@council_page(policy.can_manage_structure)
+def group_new(request, standing):
+    return _group_form(request, standing, PoliticalGroup(council=standing.council))
+
+
+@council_page(policy.can_manage_structure)
+def group_edit(request, standing, pk):
+    return _group_form(request, standing, policy.get_in_council(standing, PoliticalGroup, pk))
+
+
+def _group_form(request, standing, group):
+    form = forms.GroupForm(posted(request), instance=group, council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.group_save(group=form.instance, acting_user=request.user)
+        )
+        if saved:
+            messages.success(request, f"{saved} is saved.")
+            return redirect("council:group_detail", standing.council.slug, saved.pk)
+    title = f"Rename {group}" if group.pk else "Add a political group"
+    return form_page(
+        request,
+        standing,
+        form,
+        title=title,
+        submit="Save group",
+        back=reverse("council:groups", args=[standing.council.slug]),
+    )
+
+
+@council_page(policy.can_view_structure)
+def group_detail(request, standing, pk):
+    group = policy.get_in_council(standing, PoliticalGroup, pk)
+    memberships = group.memberships.select_related("user").order_by("-starts_on")[:MAX_LIST]
+    return render(
+        request,
+        "council/group_detail.html",
+        {
+            "standing": standing,
+            "group": group,
+            "memberships": memberships,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@council_page(policy.can_manage_structure)
+def membership_add(request, standing, pk):
+    group = policy.get_in_council(standing, PoliticalGroup, pk)
+    form = forms.MembershipForm(posted(request), council=standing.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form,
+            lambda: services.membership_create(
+                group=group,
+                user=data["user"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(request, f"{data['user']} is now in {group}.")
+            return redirect("council:group_detail", standing.council.slug, group.pk)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"Add a member to {group}",
+        submit="Add member",
+        back=reverse("council:group_detail", args=[standing.council.slug, group.pk]),
+    )
+
+
+@council_page(policy.can_manage_structure)
+def membership_end(request, standing, pk):
+    membership = policy.get_in_council(
+        standing, GroupMembership, pk, select_related=["user", "group"]
+    )
+    form = forms.EndForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.membership_end(
+                membership=membership,
+                ends_on=form.cleaned_data["ends_on"],
+                acting_user=request.user,
+            ),
+        ):
+            messages.success(
+                request, f"{membership.user}'s membership of {membership.group} is ended."
+            )
+            return redirect("council:group_detail", standing.council.slug, membership.group_id)
+    return form_page(
+        request,
+        standing,
+        form,
+        title=f"End {membership.user}'s membership of {membership.group}",
+        submit="End membership",
+        back=reverse("council:group_detail", args=[standing.council.slug, membership.group_id]),
+    )
