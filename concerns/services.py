@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
 from council.models import Committee, Council, Seat, User
+from council.outbox import Notice, notification_create, notifications_create_in_batches
 from council.policy import (
     Standing,
     chair_of,
@@ -28,12 +29,7 @@ from council.policy import (
     proper_officer_for,
     standing_for,
 )
-from council.services import (
-    Notice,
-    notification_create,
-    notifications_create_in_batches,
-    save_recorded,
-)
+from council.services import save_recorded
 from council.working_days import add_working_days, working_days_before
 from protocol.models import Section
 

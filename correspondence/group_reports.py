@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
 from council.models import Council, GroupMembership, Notification, PoliticalGroup, Role, User
-from council.services import notification_create, save_recorded
+from council.outbox import notification_create
+from council.services import save_recorded
 
 from .models import GroupReport
 

@@ -9,7 +9,7 @@ Each rule lives in one function here:
 - R12 confidentiality: `confidentiality_problems()`, checked when an item is drafted, sent,
   recorded and copied (forwarded) later.
 
-Emails go out through the outbox (council.services.notification_create, kind "correspondence"):
+Emails go out through the outbox (council.outbox.notification_create, kind "correspondence"):
 one message per recipient, sent from the council's name, with the signatory and the footer in
 the text. Letters go by post; councillors and officers named in one see it here and get a notice.
 """
@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
 from council.models import Council, User
+from council.outbox import notification_create
 from council.policy import standing_for
-from council.services import notification_create, save_recorded
+from council.services import save_recorded
 
 from .models import Correspondence, Party, Recipient
 

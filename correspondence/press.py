@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
 from council.models import Committee, Council, PreElectionPeriod, Role, Seat, Spokesperson, User
+from council.outbox import notification_create
 from council.policy import can_approve_press_release, proper_officer_for, standing_for
-from council.services import notification_create, save_recorded
+from council.services import save_recorded
 
 from .models import PressEnquiry, PressRelease
 

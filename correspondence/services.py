@@ -21,13 +21,9 @@ from django.utils import timezone
 from council import policy
 from council.audit import AuditKind, audit_record
 from council.models import Council, Document, User
+from council.outbox import Notice, notification_create, notifications_create_in_batches
 from council.policy import Standing
-from council.services import (
-    Notice,
-    notification_create,
-    notifications_create_in_batches,
-    save_recorded,
-)
+from council.services import save_recorded
 from council.working_days import (
     add_working_days,
     working_days_before,

@@ -302,7 +302,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A Redis that accepts connections but never answers must not hang a request (docs/operations.md):
 # one attempt (max_retries 0; redis-py still reconnects a pooled connection that Redis closed) of
 # at most a second, then the row waits for the sweep. Each retry would add a whole timeout, and
-# services.enqueue_delivery skips the broker for a while after a failure, so a request pays for
+# outbox.enqueue_delivery skips the broker for a while after a failure, so a request pays for
 # at most one (tests/test_faults.py times it against a server that never answers).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {

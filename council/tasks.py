@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import outbox, services
 
 # A delivery that failed is retried with backoff; a retry finds only the rows still pending (each
 # delivery claims its rows), so what was sent is not sent again.
@@ -17,19 +17,19 @@ DELIVERY_RETRIES = {
 @shared_task(**DELIVERY_RETRIES)
 def deliver_notifications(notification_ids: list[int]) -> int:
     """The notifications one transaction created, enqueued when it committed."""
-    return services.notifications_deliver(notification_ids=notification_ids)
+    return outbox.notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(**DELIVERY_RETRIES)
 def deliver_notification(notification_id: int) -> bool:
     """One notification: what earlier releases enqueued, kept for messages still in the broker."""
-    return services.notification_deliver(notification_id=notification_id)
+    return outbox.notification_deliver(notification_id=notification_id)
 
 
 @shared_task
 def deliver_pending_notifications(limit: int = 500) -> int:
-    """The sweep (services.notifications_deliver_pending)."""
-    return services.notifications_deliver_pending(limit=limit)
+    """The sweep (outbox.notifications_deliver_pending)."""
+    return outbox.notifications_deliver_pending(limit=limit)
 
 
 @shared_task

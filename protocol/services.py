@@ -16,13 +16,8 @@ from django.utils import timezone
 from council import policy
 from council.audit import AuditKind, audit_record
 from council.models import Council, Role, User
-from council.services import (
-    Notice,
-    notification_create,
-    notifications_create_in_batches,
-    record_actor,
-    save_recorded,
-)
+from council.outbox import Notice, notification_create, notifications_create_in_batches
+from council.services import record_actor, save_recorded
 
 from . import model_text
 from .importer import ParsedProtocol

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools as kombu_pools
 
-from council import services
+from council import outbox
 from council.celery import app as celery_app
 
 
@@ -149,7 +149,7 @@ def celery_broker(url: str, *, eager: bool = False) -> Iterator[None]:
         kombu_pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
-        services._broker_down_until.clear()
+        outbox._broker_down_until.clear()
 
     conf.broker_url = url
     conf.broker_transport_options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from concerns import services as concern_services
 from correspondence import services as request_services
-from council import services
+from council import outbox, services
 from council.demo import MINIMAL_PDF
 from council.models import Committee
 from council.policy import standing_for
@@ -53,7 +53,7 @@ def add_councillor_rows(cast, n: int, start: int) -> None:
             what_happened=f"Happened {i}",
             outcome_hoped="An apology.",
         )
-        services.notification_create(
+        outbox.notification_create(
             user=me, council=cast.council, key=f"extra:{i}", kind="test", subject="N", body="B"
         )
     draft = protocol_services.draft_start(

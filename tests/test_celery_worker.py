@@ -18,7 +18,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from council import services
+from council import outbox
 from council.celery import app as celery_app
 from council.models import Notification, User
 from council.tasks import deliver_notification
@@ -134,7 +134,7 @@ def test_a_real_worker_delivers_a_notification_once_when_its_task_runs_twice(wor
     user = User.objects.create_user(email=f"worker-{marker}@example.org", name="Wyn Worker")
 
     with transaction.atomic():
-        notification = services.notification_create(
+        notification = outbox.notification_create(
             user=user, key=f"worker-test:{marker}", kind="test", subject=subject, body="Hello."
         )
     # Committed: on_commit has enqueued the delivery once. Enqueue it a second time, as a broker

@@ -28,7 +28,7 @@ from correspondence.models import (
     RequestedDocument,
     RequestEvent,
 )
-from council import data_protection, services
+from council import data_protection, outbox, services
 from council.audit import AuditEvent, AuditKind
 from council.data_protection import months_before, start_of
 from council.models import Document, Notification, Role, User
@@ -252,7 +252,7 @@ def records(cast):
     other_letter = letter(cast, "cwm letter", cast.other_council, council=cast.other)
 
     all_sent()
-    recent_notice = services.notification_create(
+    recent_notice = outbox.notification_create(
         user=cast.councillor, council=cast.council, key="recent", kind="t", subject="s", body="b"
     )
     Notification.objects.filter(pk=recent_notice.pk).update(

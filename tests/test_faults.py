@@ -32,7 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from council import services, tasks
+from council import outbox, tasks
 from council.demo import DEMO_PASSWORD, current_totp_code
 from council.models import Notification, User
 from tests.faults import (
@@ -129,7 +129,7 @@ def test_a_councillors_request_succeeds_in_normal_time_while_redis_is_broken(
 def test_a_letter_to_several_people_waits_for_one_broker_timeout_at_most(
     cast, client_for, broken_broker, django_capture_on_commit_callbacks
 ):
-    # Guards services.enqueue_delivery's memory of a broker failure (_broker_down_until): without
+    # Guards outbox.enqueue_delivery's memory of a broker failure (_broker_down_until): without
     # it each of the five notifications waits for its own timeout, five seconds in all.
     client = client_for("clerk")
     response, elapsed = timed(
@@ -186,18 +186,18 @@ def test_signing_in_works_while_redis_is_hung(cast, broken_broker):
 
 
 def test_a_stale_claim_goes_back_to_the_sweep_and_a_live_one_is_left_alone(cast):
-    # Guards services.notifications_release_stale, called by the sweep: without it a row whose
+    # Guards outbox.notifications_release_stale, called by the sweep: without it a row whose
     # worker died after claiming it stays SENDING, and is never sent.
     now = timezone.now()
     rows = {}
     for key, claimed_ago in [("dead-worker", timedelta(minutes=11)), ("in-flight", timedelta(0))]:
-        rows[key] = services.notification_create(
+        rows[key] = outbox.notification_create(
             user=cast.councillor, key=key, kind="test", subject=f"Subject {key}", body="Hello."
         )
         Notification.objects.filter(pk=rows[key].pk).update(
             status="sending", claimed_at=now - claimed_ago, attempts=1
         )
-    assert services.CLAIM_TIMEOUT == timedelta(minutes=10)
+    assert outbox.CLAIM_TIMEOUT == timedelta(minutes=10)
     assert tasks.deliver_pending_notifications.apply().get() == 1
     assert tasks.deliver_pending_notifications.apply().get() == 0
     assert [m.subject for m in mail.outbox] == ["Subject dead-worker"]
@@ -268,7 +268,7 @@ def test_notifications_wait_while_redis_is_down_and_go_once_each_when_it_is_back
     own_redis, cast, client_for, workers, tmp_path
 ):
     # Guards the sweep (council.tasks.deliver_pending_notifications) as the way back for rows
-    # whose enqueue failed, and the conditional claim in services.notification_deliver: the
+    # whose enqueue failed, and the conditional claim in outbox.notification_deliver: the
     # second sweep and the repeated tasks below must send nothing.
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
@@ -373,7 +373,7 @@ def test_a_worker_killed_mid_delivery_leaves_exactly_one_email_after_restart(
         workers.append(first)
         user = User.objects.create_user(email="killed@example.org", name="Kit Killed")
         with transaction.atomic():
-            notification = services.notification_create(
+            notification = outbox.notification_create(
                 user=user, key="killed-worker", kind="test", subject="Killed test", body="Hi."
             )
         # The worker has claimed the row and is in the middle of the SMTP conversation.
@@ -389,11 +389,11 @@ def test_a_worker_killed_mid_delivery_leaves_exactly_one_email_after_restart(
         inbox.release.set()  # the SMTP server answers a client that is no longer there
 
         # The broker would redeliver the message after its visibility timeout (an hour); the
-        # sweep comes sooner. Guards services.notifications_release_stale: once the claim is
+        # sweep comes sooner. Guards outbox.notifications_release_stale: once the claim is
         # older than CLAIM_TIMEOUT (made so here, rather than waiting ten minutes) the sweep
         # sends the row; without it the row stays SENDING for ever.
         Notification.objects.filter(pk=notification.pk).update(
-            claimed_at=F("claimed_at") - services.CLAIM_TIMEOUT - timedelta(minutes=1)
+            claimed_at=F("claimed_at") - outbox.CLAIM_TIMEOUT - timedelta(minutes=1)
         )
         workers.append(
             Worker(broker_url=own_redis.url, log_file=log_file, email_env=smtp, pool="prefork")
@@ -405,7 +405,7 @@ def test_a_worker_killed_mid_delivery_leaves_exactly_one_email_after_restart(
 
         wait_until(lambda: status() == "sent", seconds=30, what="the email", log_file=log_file)
         # The late redelivery of the killed task's message, as the broker would make it: guards
-        # the conditional claim in services.notification_deliver (it finds the row SENT).
+        # the conditional claim in outbox.notification_deliver (it finds the row SENT).
         tasks.deliver_notification.apply_async(args=[notification.pk])
         wait_until(
             lambda: ("deliver_notification", "False") in tasks_done(log_file),

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from council import services
+from council import outbox, services
 from council.demo import MINIMAL_PDF
 from council.models import Committee, PoliticalGroup, Role, User
 from tests.query_counts import COUNCIL_PAGE, PAGE_OF
@@ -74,7 +74,7 @@ def add_documents(cast, n: int = 20):
 
 def add_notifications(cast, n: int):
     for i in range(n):
-        services.notification_create(
+        outbox.notification_create(
             user=cast.clerk,
             council=cast.council,
             key=f"extra:{i}",

@@ -13,7 +13,7 @@ from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
 
-from council import services, tasks
+from council import outbox, tasks
 from council.celery import app as celery_app
 from council.models import Notification
 
@@ -28,7 +28,7 @@ def make(cast, key="test:1", **overrides):
         "link": reverse("council:home", args=[cast.council.slug]),
         **overrides,
     }
-    return services.notification_create(key=key, **fields)
+    return outbox.notification_create(key=key, **fields)
 
 
 def test_the_same_key_makes_one_notification(cast):
@@ -67,7 +67,7 @@ def test_a_failed_send_leaves_the_notification_pending_for_the_sweep(cast, setti
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     with pytest.raises(OSError):
-        services.notification_deliver(notification_id=notification.pk)
+        outbox.notification_deliver(notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.status == "pending"
     assert notification.last_error
@@ -252,7 +252,7 @@ def test_a_refused_address_does_not_stop_the_others_and_waits_with_its_error(
     notices = three_notices(cast)
     refusing_mail_server.refused = {cast.chair.email}
     with pytest.raises(smtplib.SMTPRecipientsRefused):
-        services.notifications_deliver(notification_ids=[n.pk for n in notices])
+        outbox.notifications_deliver(notification_ids=[n.pk for n in notices])
     # The two others went, over one connection; the refused one is pending again, with the
     # server's answer, for the task's retry or the sweep.
     assert sorted(m.to[0] for m in mail.outbox) == [
@@ -319,12 +319,11 @@ def test_the_reminder_sweep_sends_each_reminder_once_in_batches(delivery_tasks, 
     from django.core.management import call_command
 
     from benchmark.sweep import run_sweep
-    from council import services as council_services
     from council.models import Council
 
     call_command("generate_scale", councils=3, seed=7, stdout=io.StringIO())
     # Small batches, so that three councils' reminders make several (a batch is 100 in use).
-    monkeypatch.setattr(council_services, "DELIVERY_BATCH_SIZE", 5)
+    monkeypatch.setattr(outbox, "DELIVERY_BATCH_SIZE", 5)
     eager = celery_app.conf.task_always_eager
     try:
         # Every beat task but the purge, twice (benchmark/sweep.py, as the benchmark measures it).

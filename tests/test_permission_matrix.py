@@ -661,7 +661,7 @@ def matrix_data(cast):
 def make_matrix_data(cast):
     """The objects the rows name, beside the cast. A plain function as well as the fixture, so
     that tests/test_hostile_input.py can build them once for its whole module."""
-    from council import services
+    from council import outbox
     from protocol import services as protocol_services
 
     # Version 1 adopted, version 2 a draft.
@@ -797,7 +797,7 @@ def make_matrix_data(cast):
         acting_user=cast.officer,
     )
 
-    services.notification_create(
+    outbox.notification_create(
         user=cast.councillor,
         council=cast.council,
         key="matrix:councillor",

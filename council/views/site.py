@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import policy, services
+from .. import outbox, policy
 from ..models import Council, Notification, Role
 from ..pagination import page_of
 
@@ -103,5 +103,5 @@ def notification_list(request):
 @require_POST
 def notification_open(request, pk):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    services.notification_mark_read(notification=notification)
+    outbox.notification_mark_read(notification=notification)
     return redirect(notification.link or "notifications")
