@@ -194,14 +194,14 @@ def candidates_for(user, councils: Sequence) -> dict[str, list[str]]:
             continue
         found["council home"].append(reverse("council:home", args=[slug]))
         if policy.can_view_request_queue(standing):
-            found["request queue"].append(reverse("correspondence:request_queue", args=[slug]))
+            found["request queue"].append(reverse("requests:request_queue", args=[slug]))
         if policy.can_view_concern_queue(standing):
             found["concern queue"].append(reverse("concerns:concern_queue", args=[slug]))
         if policy.can_view_correspondence(standing):
             found["correspondence list"].append(reverse("letters:item_list", args=[slug]))
         requests = policy.visible_information_requests(standing, InformationRequest.objects.all())
         found["request detail"] += [
-            reverse("correspondence:request_detail", args=[slug, pk])
+            reverse("requests:request_detail", args=[slug, pk])
             for pk in spread(
                 list(requests.order_by("pk").values_list("pk", flat=True)), MAX_OBJECTS
             )

@@ -2,11 +2,12 @@
 rate, in a process of its own with its own database connection (`python -m benchmark.writer`,
 started by run.py for each number of users).
 
-In turn: a councillor submits an information request (correspondence.services.request_submit), a
-handler adds a note for the person who raised an open concern (concerns.services.concern_add_note),
-and the Proper Officer decides the oldest request the writer submitted
-(correspondence.services.request_decide), going round the measured councils. Each write is timed
-with what its view would do besides the form (the person's standing), and its queries counted.
+In turn: a councillor submits an information request
+(correspondence.requests.services.request_submit), a handler adds a note for the person who raised
+an open concern (concerns.services.concern_add_note), and the Proper Officer decides the oldest
+request the writer submitted (correspondence.requests.services.request_decide), going round the
+measured councils. Each write is timed with what its view would do besides the form (the person's
+standing), and its queries counted.
 
 The notices the writes make go to the broker as in production, where a worker sends them: here
 the in-memory broker, which nothing reads, so the time is the hand-over, not the sending. It
@@ -126,7 +127,7 @@ class Writes:
 
     def submit(self, council, councillor, documents, n: int):
         """A councillor asks for a document."""
-        from correspondence import services
+        from correspondence.requests import services
         from council import policy
 
         standing = policy.standing_for(councillor, council)
@@ -157,8 +158,8 @@ class Writes:
 
     def decide(self):
         """The Proper Officer grants the oldest open request the writer made."""
-        from correspondence import services
         from correspondence.models import InformationRequest
+        from correspondence.requests import services
         from council import policy
 
         info_request = self.open.popleft()

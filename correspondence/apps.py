@@ -8,13 +8,11 @@ class CorrespondenceConfig(AppConfig):
     def ready(self) -> None:
         from council import demo, panels, scale
 
-        from . import group_report_views
-        from .demo import demo_letters, demo_requests
-        from .group_report_demo import demo_group_reports
-        from .press_demo import demo_press
-        from .press_views import home_panel as press_panel
+        from .demo import demo_group_reports, demo_letters, demo_press, demo_requests
+        from .group_reports import views as group_report_views
+        from .press.views import home_panel as press_panel
+        from .requests.views import home_panel
         from .scale import build_letters, build_requests
-        from .views import home_panel
 
         panels.register(home_panel)
         demo.register_extra(demo_requests)

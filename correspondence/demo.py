@@ -1,5 +1,13 @@
-"""Demo information requests for Little Wickham, one in each state a clerk meets, so that the
-queue, the timeliness page and a councillor's requests all have something to show."""
+"""Correspondence in the demo council, Little Wickham, through the real services:
+
+- information requests, one in each state a clerk meets, so that the queue, the timeliness page
+  and a councillor's requests all have something to show;
+- the correspondence register: a copied email, a confidential letter, a letter posted by hand;
+- the press office: a spokesperson, a pre-election period to come, a release published quoting
+  the chair, one waiting for the clerk's approval, and an enquiry answered;
+- reports for political groups (R15): one issued to the Oak Party, so that the Independents have
+  a notice saying it exists, and one draft for the Independents waiting for the clerk to issue it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,14 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from council.models import PoliticalGroup
 from council.policy import standing_for
 
-from . import services
-from .models import RequestEvent
+from .group_reports import services as group_reports
+from .letters import services as letters
+from .models import Party, RequestEvent
+from .press import services as press
+from .requests import services
 
 
 def _backdate(info_request, kind: str, day) -> None:
@@ -107,9 +119,6 @@ def demo_requests(cast) -> None:
 def demo_letters(cast) -> None:
     """The register: an email copied to a second councillor (so the first has the R10 notice), a
     confidential letter to councillors, and a letter recorded after being posted by hand."""
-    from . import letters
-    from .models import Party
-
     today = timezone.localdate()
     To = letters.To
 
@@ -165,3 +174,119 @@ def demo_letters(cast) -> None:
         today=today - timedelta(days=20),
     )
     letters.item_record(item=posted, sent_on=today - timedelta(days=19), acting_user=cast.clerk)
+
+
+def demo_press(cast) -> None:
+    today = timezone.localdate()
+
+    def at(days_ago: int) -> datetime:
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(10)))
+
+    # R13: the vice-chair may now be quoted on the allotments (and may draft releases).
+    press.spokesperson_appoint(
+        council=cast.council,
+        user=cast.vice_chair,
+        speaks_on="the allotments",
+        starts_on=today - timedelta(days=90),
+        ends_on=None,
+        acting_user=cast.clerk,
+    )
+    # R14: the next elections; nothing is held back yet.
+    press.period_record(
+        council=cast.council,
+        name="Parish elections",
+        starts_on=today + timedelta(days=60),
+        ends_on=today + timedelta(days=95),
+        acting_user=cast.clerk,
+    )
+
+    published = press.press_draft(
+        council=cast.council,
+        title="New benches for the village green",
+        body="Little Wickham Parish Council has installed four new benches on the village green, "
+        "paid for from the council's open spaces budget. Two of them replace benches that were "
+        "beyond repair; the others face the pond.",
+        quoted=cast.chair,
+        quote="We asked residents where they would like to sit, and they told us: by the pond.",
+        sensitive=False,
+        acting_user=cast.officer,
+        now=at(12),
+    )
+    press.press_submit(release=published, acting_user=cast.officer, now=at(11))
+    press.press_approve(release=published, acting_user=cast.clerk, now=at(10))
+    press.press_publish(release=published, acting_user=cast.clerk, now=at(10))
+
+    waiting = press.press_draft(
+        council=cast.council,
+        title="Village hall roof repairs to start in the spring",
+        body="Work to repair the village hall roof will start in the spring. The hall stays open "
+        "for bookings while the work is done.",
+        quoted=cast.chair,
+        quote="The hall is the heart of the village, and it will stay open throughout.",
+        sensitive=False,
+        acting_user=cast.chair,
+        now=at(3),
+    )
+    press.press_submit(release=waiting, acting_user=cast.chair, now=at(2))
+
+    enquiry = press.enquiry_log(
+        council=cast.council,
+        received_on=today - timedelta(days=6),
+        journalist="Sam Carter",
+        outlet="Wickham Gazette",
+        question="How much did the new benches on the village green cost?",
+        acting_user=cast.officer,
+    )
+    press.enquiry_reply(
+        enquiry=enquiry,
+        reply="The four benches cost £2,360 in total, from the open spaces budget agreed in the "
+        "council's budget for this year.",
+        replied_on=today - timedelta(days=5),
+        replied_by=cast.officer,
+        acting_user=cast.officer,
+    )
+
+
+def demo_group_reports(cast) -> None:
+    today = timezone.localdate()
+    groups = {g.name: g for g in PoliticalGroup.objects.filter(council=cast.council)}
+
+    roof = group_reports.report_save(
+        council=cast.council,
+        group=groups["Oak Party"],
+        subject="Options for the village hall roof",
+        facts=(
+            "The village hall roof was surveyed in March. The survey found slipped tiles on the "
+            "north side and rot in two rafters. Water has come through the ceiling of the small "
+            "meeting room twice this winter.\n\n"
+            "The council's building reserve holds £18,000. The hall's insurance does not cover "
+            "wear and tear."
+        ),
+        options=(
+            "1. Patch repair of the north side and the two rafters: about £6,500, with a "
+            "surveyor's estimate of five to eight years before further work.\n"
+            "2. Full re-roof in natural slate: about £24,000, which needs a loan or a grant on "
+            "top of the reserve; a life of 60 years or more.\n"
+            "3. Full re-roof in man-made slate: about £15,500, from the reserve; a life of about "
+            "30 years."
+        ),
+        acting_user=cast.clerk,
+    )
+    group_reports.report_issue(report=roof, acting_user=cast.clerk, today=today - timedelta(days=6))
+
+    group_reports.report_save(
+        council=cast.council,
+        group=groups["Independents"],
+        subject="The effect of a 3% rise in the precept",
+        facts=(
+            "The precept for this year is £42,300, a Band D charge of £61.20. A 3% rise would "
+            "raise £1,269 and add £1.84 a year to a Band D bill.\n\n"
+            "The district council needs the precept by 20 January."
+        ),
+        options=(
+            "1. No rise: the grounds maintenance contract's increase is met from reserves.\n"
+            "2. A 3% rise: the increase is met in full.\n"
+            "3. A smaller rise, with the difference met from reserves."
+        ),
+        acting_user=cast.clerk,
+    )

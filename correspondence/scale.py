@@ -152,7 +152,7 @@ class _Request:
 
 
 def _route(sc: ScaleCouncil, requester: User, documents: list[Document], on: date) -> str:
-    """R5–R7, as correspondence.services.request_route decides it from the dated seats."""
+    """R5–R7, as correspondence.requests.services.request_route decides it from the dated seats."""
     if any(d.classification == Document.Classification.PERSONAL_DATA for d in documents):
         return Route.JUSTIFICATION
     seats = sc.committee_ids_on(requester, on)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from .requests import services
 
 
 @shared_task

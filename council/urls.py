@@ -25,11 +25,8 @@ urlpatterns = [
     path("my-data.json", personal_data.my_data_json, name="my_data_json"),
     # The project package wires every app's pages under the council's address.
     path("<slug:council_slug>/protocol/", include("protocol.urls")),
-    path("<slug:council_slug>/requests/", include("correspondence.urls")),
     path("<slug:council_slug>/concerns/", include("concerns.urls")),
-    path("<slug:council_slug>/correspondence/", include("correspondence.letter_urls")),
-    path("<slug:council_slug>/press/", include("correspondence.press_urls")),
-    path("<slug:council_slug>/news/", include("correspondence.news_urls")),
-    path("<slug:council_slug>/group-reports/", include("correspondence.group_report_urls")),
+    # requests/, correspondence/ (the register), press/, news/, group-reports/
+    path("<slug:council_slug>/", include("correspondence.urls")),
     path("<slug:council_slug>/", include("council.council_urls")),
 ]

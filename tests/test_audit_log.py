@@ -27,10 +27,12 @@ from django.utils import timezone
 
 from concerns import services as concerns
 from concerns.models import Concern
-from correspondence import group_reports, letters, press
-from correspondence import services as requests
-from correspondence.letters import To
+from correspondence.group_reports import services as group_reports
+from correspondence.letters import services as letters
+from correspondence.letters.services import To
 from correspondence.models import Correspondence, GroupReport, Recipient
+from correspondence.press import services as press
+from correspondence.requests import services as requests
 from council import services
 from council.audit import (
     GENESIS_HASH,
@@ -199,7 +201,7 @@ def test_r27_a_released_document_is_logged_as_released_at_its_first_opening_only
     )
     requests.release_confirm_purpose(info_request=info_request, acting_user=cast.councillor)
     url = reverse(
-        "correspondence:release_download",
+        "requests:release_download",
         args=[cast.council.slug, info_request.pk, cast.committee_document.pk],
     )
     client = client_for("councillor")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concerns import services as concern_services
-from correspondence import services as request_services
+from correspondence.requests import services as request_services
 from council import outbox, services
 from council.demo import MINIMAL_PDF
 from council.models import Committee

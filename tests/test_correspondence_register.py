@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from correspondence import letters
-from correspondence.letter_forms import CopyForm, ItemForm
-from correspondence.letters import To
+from correspondence.letters import services as letters
+from correspondence.letters.forms import CopyForm, ItemForm
+from correspondence.letters.services import To
 from correspondence.models import Correspondence, Party, Recipient
 from council.models import Notification
 from council.policy import standing_for

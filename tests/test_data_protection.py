@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from concerns import services as concerns
 from concerns.models import Concern, ConcernEvent, Hearing, PanelMember
-from correspondence import letters
-from correspondence import services as requests
+from correspondence.letters import services as letters
 from correspondence.models import (
     Correspondence,
     DocumentAccess,
@@ -28,6 +27,7 @@ from correspondence.models import (
     RequestedDocument,
     RequestEvent,
 )
+from correspondence.requests import services as requests
 from council import data_protection, outbox, services
 from council.audit import AuditEvent, AuditKind
 from council.data_protection import months_before, start_of

@@ -76,7 +76,7 @@ def broken_broker(request):
 
 def submit_request(cast, client):
     return client.post(
-        reverse("correspondence:request_new", args=[cast.council.slug]),
+        reverse("requests:request_new", args=[cast.council.slug]),
         {
             "summary": "The planning schedule",
             "documents": [cast.committee_document.pk],

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from correspondence import group_reports
-from correspondence.group_report_demo import demo_group_reports
-from correspondence.group_report_forms import GroupReportForm
-from correspondence.group_report_views import home_panel
+from correspondence.demo import demo_group_reports
+from correspondence.group_reports import services as group_reports
+from correspondence.group_reports.forms import GroupReportForm
+from correspondence.group_reports.views import home_panel
 from correspondence.models import GroupReport
 from council import services as council_services
 from council.models import Notification, PoliticalGroup
@@ -440,7 +440,7 @@ def test_r15_each_view_answers_each_member_of_the_cast(row, reports, client_for)
 
 
 def test_every_url_name_has_a_row():
-    from correspondence import group_report_urls
+    from correspondence.group_reports import urls as group_report_urls
 
     assert {p.name for p in group_report_urls.urlpatterns} == {r.name for r in ROWS}
 

@@ -88,7 +88,7 @@ def _more_states(cast: Cast) -> None:
     clarification, a granted one not yet opened, a formal concern without its hearing, a decided
     one open to appeal, a person whose invitation is pending."""
     from concerns import services as concerns
-    from correspondence import services as requests
+    from correspondence.requests import services as requests
     from council import services
     from council.policy import standing_for
 
@@ -455,7 +455,7 @@ FORMS: list[Form] = [
     ),
     # Information requests: councillors ask, officers decide.
     Form(
-        "correspondence:request_new",
+        "requests:request_new",
         "councillor",
         slug,
         lambda c: {
@@ -467,37 +467,37 @@ FORMS: list[Form] = [
         },
     ),
     Form(
-        "correspondence:request_withdraw",
+        "requests:request_withdraw",
         "councillor",
         on(pk=info_request("matrix open")),
         no_data,
     ),
     Form(
-        "correspondence:request_clarify",
+        "requests:request_clarify",
         "councillor",
         on(pk=info_request("hostile clarify")),
         lambda c: {"answer": "The March meeting."},
     ),
     Form(
-        "correspondence:request_ask",
+        "requests:request_ask",
         "clerk",
         on(pk=info_request("matrix open")),
         lambda c: {"question": "Which meeting?"},
     ),
     Form(
-        "correspondence:request_delegate",
+        "requests:request_delegate",
         "clerk",
         on(pk=info_request("matrix open")),
         lambda c: {"officer": c.rfo.pk},
     ),
     Form(
-        "correspondence:request_decide",
+        "requests:request_decide",
         "clerk",
         on(pk=info_request("matrix open")),
         lambda c: {"outcome": "granted", "reasons": "Presumed.", "granted_documents": []},
     ),
     Form(
-        "correspondence:release_confirm",
+        "requests:release_confirm",
         "councillor",
         on(pk=info_request("hostile granted")),
         lambda c: {"confirm": "on"},
@@ -699,12 +699,12 @@ SHOWS_ONLY = {
     "concerns:escalations",
     "concerns:hearings",
     "concerns:outcomes",
-    "correspondence:access_log",
-    "correspondence:release_download",
-    "correspondence:request_detail",
-    "correspondence:request_list",
-    "correspondence:request_queue",
-    "correspondence:timeliness",
+    "requests:access_log",
+    "requests:release_download",
+    "requests:request_detail",
+    "requests:request_list",
+    "requests:request_queue",
+    "requests:timeliness",
     "council:committee_detail",
     "council:committees",
     "council:document_detail",
@@ -1043,10 +1043,10 @@ NOT_FORM_FIELDS = [
     ("press:release_approve", "post", "hold"),
     ("press:release_approve", "post", "send_back"),
     ("concerns:concern_new", "post", "preview"),
-    ("correspondence:request_new", "get", "document"),
-    ("correspondence:release_confirm", "get", "next"),
+    ("requests:request_new", "get", "document"),
+    ("requests:release_confirm", "get", "next"),
     ("concerns:concern_queue", "get", "stage"),
-    ("correspondence:request_queue", "get", "requester"),
+    ("requests:request_queue", "get", "requester"),
     ("home", "get", "choose"),
 ]
 NOT_READ = {param for _, _, param in NOT_FORM_FIELDS}
@@ -1227,16 +1227,16 @@ def test_markup_typed_into_forms_is_stored_verbatim_and_escaped_on_every_page(
     with rolled_back():
         # A councillor's request: their page, the officer's page and the queue.
         response = councillor.post(
-            reverse("correspondence:request_new", args=[s]),
+            reverse("requests:request_new", args=[s]),
             {"summary": PAYLOAD, "information": PAYLOAD, "purpose": PAYLOAD, "justification": ""},
         )
         assert response.status_code == 302, response.content
         asked = cast.council.information_requests.get(summary=PAYLOAD)
         assert (asked.information, asked.purpose) == (PAYLOAD, PAYLOAD)
-        detail = reverse("correspondence:request_detail", args=[s, asked.pk])
+        detail = reverse("requests:request_detail", args=[s, asked.pk])
         assert_escaped(councillor.get(detail))
         assert_escaped(clerk.get(detail))
-        assert_escaped(clerk.get(reverse("correspondence:request_queue", args=[s])))
+        assert_escaped(clerk.get(reverse("requests:request_queue", args=[s])))
 
         # A concern: the raiser's page and the handler's.
         response = councillor.post(

@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from correspondence import services
 from correspondence.models import DocumentAccess, InformationRequest, RequestEvent, Route
+from correspondence.requests import services
 from council import services as council_services
 from council.models import Notification, Role
 from council.policy import standing_for
@@ -40,13 +40,11 @@ def ask(cast, who="councillor", documents=None, *, on=None, justification="", in
 
 
 def detail_url(info_request) -> str:
-    return reverse(
-        "correspondence:request_detail", args=[info_request.council.slug, info_request.pk]
-    )
+    return reverse("requests:request_detail", args=[info_request.council.slug, info_request.pk])
 
 
 def new_url(cast) -> str:
-    return reverse("correspondence:request_new", args=[cast.council.slug])
+    return reverse("requests:request_new", args=[cast.council.slug])
 
 
 def notices(user, kind) -> list[Notification]:
@@ -168,14 +166,14 @@ def test_r3_a_request_goes_to_the_proper_officer_who_is_told(cast):
 
 def test_r3_the_proper_officer_delegates_and_the_officer_then_handles_it(cast, client_for):
     info_request = ask(cast)
-    url = reverse("correspondence:request_delegate", args=[cast.council.slug, info_request.pk])
+    url = reverse("requests:request_delegate", args=[cast.council.slug, info_request.pk])
     response = client_for("clerk").post(url, {"officer": cast.rfo.pk})
     assert response.status_code == 302
     info_request.refresh_from_db()
     assert info_request.handler == cast.rfo
     assert len(notices(cast.rfo, "request_delegated")) == 1
     # The RFO may now decide it; the other officer still cannot see it.
-    decide = reverse("correspondence:request_decide", args=[cast.council.slug, info_request.pk])
+    decide = reverse("requests:request_decide", args=[cast.council.slug, info_request.pk])
     assert client_for("rfo").get(decide).status_code == 200
     assert client_for("officer").get(decide).status_code == 404
 
@@ -191,7 +189,7 @@ def test_r3_a_request_cannot_be_delegated_to_a_councillor(cast):
 def test_r3_only_the_proper_officer_may_delegate(cast, client_for):
     info_request = ask(cast)
     services.request_delegate(info_request=info_request, officer=cast.rfo, acting_user=cast.clerk)
-    url = reverse("correspondence:request_delegate", args=[cast.council.slug, info_request.pk])
+    url = reverse("requests:request_delegate", args=[cast.council.slug, info_request.pk])
     assert client_for("rfo").post(url, {"officer": cast.officer.pk}).status_code == 403
     info_request.refresh_from_db()
     assert info_request.handler == cast.rfo
@@ -203,9 +201,7 @@ def test_r3_only_the_proper_officer_may_delegate(cast, client_for):
 
 
 def decide_url(info_request) -> str:
-    return reverse(
-        "correspondence:request_decide", args=[info_request.council.slug, info_request.pk]
-    )
+    return reverse("requests:request_decide", args=[info_request.council.slug, info_request.pk])
 
 
 def test_r7_a_refusal_records_reasons_and_tells_the_councillor_of_the_foi_route(cast, client_for):
@@ -286,7 +282,7 @@ def test_r7_a_decided_request_cannot_be_decided_again(cast):
 
 def test_the_councillor_may_withdraw_an_open_request(cast, client_for):
     info_request = ask(cast)
-    url = reverse("correspondence:request_withdraw", args=[cast.council.slug, info_request.pk])
+    url = reverse("requests:request_withdraw", args=[cast.council.slug, info_request.pk])
     assert client_for("councillor").post(url).status_code == 302
     info_request.refresh_from_db()
     assert info_request.status == Status.WITHDRAWN
@@ -311,7 +307,7 @@ def granted_request(cast):
 
 def download_url(info_request, document) -> str:
     return reverse(
-        "correspondence:release_download",
+        "requests:release_download",
         args=[info_request.council.slug, info_request.pk, document.pk],
     )
 
@@ -321,7 +317,7 @@ def test_r8_the_councillor_confirms_the_purpose_before_the_first_download(cast, 
     client = client_for("councillor")
     url = download_url(info_request, cast.committee_document)
     response = client.get(url)
-    confirm = reverse("correspondence:release_confirm", args=[cast.council.slug, info_request.pk])
+    confirm = reverse("requests:release_confirm", args=[cast.council.slug, info_request.pk])
     assert response.status_code == 302 and response["Location"] == f"{confirm}?next={url}"
     assert DocumentAccess.objects.count() == 0
     # Without ticking the box: an error, nothing recorded.
@@ -353,7 +349,7 @@ def test_r8_every_access_is_logged_and_the_file_is_streamed_privately(cast, clie
         (cast.councillor, cast.committee_document)
     ] * 2
     # The log is the Proper Officer's to see.
-    log = reverse("correspondence:access_log", args=[cast.council.slug])
+    log = reverse("requests:access_log", args=[cast.council.slug])
     page = client_for("clerk").get(log).content.decode()
     assert page.count(cast.councillor.name) == 2
     assert client_for("rfo").get(log).status_code == 403
@@ -491,7 +487,7 @@ def test_r9_the_councillor_answers_through_the_page(cast, client_for):
     services.request_ask_clarification(
         info_request=info_request, question="Which meeting?", acting_user=cast.clerk
     )
-    url = reverse("correspondence:request_clarify", args=[cast.council.slug, info_request.pk])
+    url = reverse("requests:request_clarify", args=[cast.council.slug, info_request.pk])
     client = client_for("councillor")
     assert "Which meeting?" in client.get(url).content.decode()
     assert client.post(url, {"answer": ""}).status_code == 200  # an empty answer is an error
@@ -580,7 +576,7 @@ def test_r9_timeliness_median_and_share_on_time_over_twelve_months(cast, client_
     assert stats.median_working_days == (0 + late.decision_working_days) / 2
     assert stats.overdue == [overdue]
     assert stats.open_by_status["Waiting for a decision"] == 1
-    page = client_for("clerk").get(reverse("correspondence:timeliness", args=[cast.council.slug]))
+    page = client_for("clerk").get(reverse("requests:timeliness", args=[cast.council.slug]))
     assert "50%" in page.content.decode()
     assert "Decided on time" in page.content.decode()
 
@@ -591,7 +587,7 @@ def test_r9_timeliness_median_and_share_on_time_over_twelve_months(cast, client_
 
 
 def queue(client, cast, **filters):
-    url = reverse("correspondence:request_queue", args=[cast.council.slug])
+    url = reverse("requests:request_queue", args=[cast.council.slug])
     return client.get(url, filters).content.decode()
 
 
@@ -660,13 +656,13 @@ def add_requests(cast, n: int) -> None:
     [
         # tests/query_counts.py + the filter's councillors and committees, the requests with
         # their people, and their documents with committees (one prefetch).
-        ("clerk", "correspondence:request_queue", COUNCIL_PAGE + PAGE_OF + 4),
+        ("clerk", "requests:request_queue", COUNCIL_PAGE + PAGE_OF + 4),
         # The common queries + their requests with their document counts.
-        ("councillor", "correspondence:request_list", COUNCIL_PAGE + PAGE_OF + 1),
+        ("councillor", "requests:request_list", COUNCIL_PAGE + PAGE_OF + 1),
         # The common queries + the accesses with their request, document and person.
-        ("clerk", "correspondence:access_log", COUNCIL_PAGE + PAGE_OF + 1),
+        ("clerk", "requests:access_log", COUNCIL_PAGE + PAGE_OF + 1),
         # The common queries + open counts, overdue requests, decided in 12 months.
-        ("clerk", "correspondence:timeliness", COUNCIL_PAGE + 3),
+        ("clerk", "requests:timeliness", COUNCIL_PAGE + 3),
     ],
 )
 def test_request_list_pages_have_a_bounded_query_count(

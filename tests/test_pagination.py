@@ -70,7 +70,7 @@ def test_a_short_list_says_how_many_and_shows_no_page_links(cast, client_for):
 
 def test_the_queues_page_links_keep_its_filters(cast, client_for):
     add_requests(cast, PER_PAGE + 2)
-    url = reverse("correspondence:request_queue", args=[cast.council.slug])
+    url = reverse("requests:request_queue", args=[cast.council.slug])
     page = client_for("clerk").get(url, {"status": "open"}).content.decode()
     assert 'href="?status=open&amp;page=2" rel="next"' in page
 

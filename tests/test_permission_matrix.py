@@ -326,40 +326,40 @@ MATRIX: dict[str, Row] = {
     ),
     # Information requests (R3, R5–R9): councillors ask; the officers' queue; the Proper Officer
     # watches timeliness and the access log.
-    "correspondence:request_list": Row(council_kwargs(), council_page(COUNCILLORS)),
-    "correspondence:request_new": Row(council_kwargs(), council_page(COUNCILLORS)),
-    "correspondence:request_queue": Row(council_kwargs(), council_page(OFFICERS)),
-    "correspondence:access_log": Row(council_kwargs(), council_page(CLERK_ONLY)),
-    "correspondence:timeliness": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "requests:request_list": Row(council_kwargs(), council_page(COUNCILLORS)),
+    "requests:request_new": Row(council_kwargs(), council_page(COUNCILLORS)),
+    "requests:request_queue": Row(council_kwargs(), council_page(OFFICERS)),
+    "requests:access_log": Row(council_kwargs(), council_page(CLERK_ONLY)),
+    "requests:timeliness": Row(council_kwargs(), council_page(CLERK_ONLY)),
     # One councillor's open request: theirs and the Proper Officer's, nobody else's.
-    "correspondence:request_detail": Row(
+    "requests:request_detail": Row(
         council_kwargs(pk=info_request("matrix open")),
         request_page({"councillor": 200, "clerk": 200}),
     ),
-    "correspondence:request_withdraw": Row(
+    "requests:request_withdraw": Row(
         council_kwargs(pk=info_request("matrix open")),
         request_page({"councillor": 302, "clerk": 403}),
         method="post",
     ),
-    "correspondence:request_clarify": Row(
+    "requests:request_clarify": Row(
         council_kwargs(pk=info_request("matrix open")),
         request_page({"councillor": 200, "clerk": 403}),
     ),
-    "correspondence:request_ask": Row(
+    "requests:request_ask": Row(
         council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
     ),
-    "correspondence:request_delegate": Row(
+    "requests:request_delegate": Row(
         council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
     ),
-    "correspondence:request_decide": Row(
+    "requests:request_decide": Row(
         council_kwargs(pk=info_request("matrix open")), officer_request_page({"clerk": 200})
     ),
     # A granted request: the released document reaches the councillor who asked, only (R8).
-    "correspondence:release_confirm": Row(
+    "requests:release_confirm": Row(
         council_kwargs(pk=info_request("matrix granted")),
         request_page({"councillor": 200, "clerk": 403}),
     ),
-    "correspondence:release_download": Row(
+    "requests:release_download": Row(
         council_kwargs(
             pk=info_request("matrix granted"), document_pk=lambda c: c.committee_document.pk
         ),
@@ -568,21 +568,21 @@ EXTRA: list[tuple[str, Row]] = [
     # R3: a request the Proper Officer passed to the RFO: the RFO handles it, other officers do
     # not see it.
     (
-        "correspondence:request_detail",
+        "requests:request_detail",
         Row(
             council_kwargs(pk=info_request("matrix delegated")),
             request_page({"chair": 200, "clerk": 200, "rfo": 200}),
         ),
     ),
     (
-        "correspondence:request_decide",
+        "requests:request_decide",
         Row(
             council_kwargs(pk=info_request("matrix delegated")),
             officer_request_page({"clerk": 200, "rfo": 200}),
         ),
     ),
     (
-        "correspondence:request_delegate",
+        "requests:request_delegate",
         Row(
             council_kwargs(pk=info_request("matrix delegated")),
             officer_request_page({"clerk": 200, "rfo": 403}),
@@ -675,7 +675,7 @@ def make_matrix_data(cast):
     )
     protocol_services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
 
-    from correspondence import services as requests
+    from correspondence.requests import services as requests
     from council.policy import standing_for
 
     def ask(who, summary, documents):
@@ -721,7 +721,7 @@ def make_matrix_data(cast):
         acting_user=cast.clerk,
     )
 
-    from correspondence import letters
+    from correspondence.letters import services as letters
 
     for subject in ("matrix letter", "matrix draft"):
         item = letters.item_draft(
@@ -739,7 +739,7 @@ def make_matrix_data(cast):
         if subject == "matrix letter":
             letters.item_send(item=item, acting_user=cast.clerk)
 
-    from correspondence import group_reports
+    from correspondence.group_reports import services as group_reports
     from council.models import PoliticalGroup
 
     oak = PoliticalGroup.objects.get(council=cast.council, name="Oak Party")
@@ -755,7 +755,7 @@ def make_matrix_data(cast):
         if subject == "matrix report":
             group_reports.report_issue(report=report, acting_user=cast.clerk)
 
-    from correspondence import press
+    from correspondence.press import services as press
 
     def chairs(title, *steps):
         made = press.press_draft(

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from correspondence import press
+from correspondence.demo import demo_press
 from correspondence.models import PressEnquiry, PressRelease
-from correspondence.press_demo import demo_press
-from correspondence.press_forms import ReleaseForm
-from correspondence.press_views import home_panel
+from correspondence.press import services as press
+from correspondence.press.forms import ReleaseForm
+from correspondence.press.views import home_panel
 from council.models import Notification
 from council.policy import standing_for
 from tests.conftest import ROLES

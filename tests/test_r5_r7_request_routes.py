@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from correspondence.models import Route
-from correspondence.services import ROUTE_EXPLANATIONS, request_route
+from correspondence.requests.services import ROUTE_EXPLANATIONS, request_route
 from council import policy
 
 

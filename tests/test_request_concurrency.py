@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from correspondence import services
 from correspondence.models import InformationRequest, RequestEvent
+from correspondence.requests import services
 from council.models import Notification
 from council.policy import standing_for
 

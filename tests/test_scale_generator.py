@@ -23,13 +23,13 @@ from concerns import services as concern_services
 from concerns.models import Concern
 from concerns.routing import route_concern
 from concerns.services import STAGE_WORKING_DAYS, subject_party_of
-from correspondence import services as request_services
 from correspondence.models import (
     Correspondence,
     InformationRequest,
     Party,
     Recipient,
 )
+from correspondence.requests import services as request_services
 from council import policy, scale
 from council.demo import MINIMAL_PDF
 from council.models import Council, Document, Role, User
@@ -292,11 +292,11 @@ def test_pages_open_for_the_generated_people(generated, client):
 
     clerk = person("clerk", 1)
     client.force_login(clerk)  # with an authenticator, so the two-factor middleware lets them in
-    for name in ("correspondence:request_queue", "concerns:concern_queue"):
+    for name in ("requests:request_queue", "concerns:concern_queue"):
         response = client.get(reverse(name, args=[slug]))
         assert response.status_code == 200, name
     waiting = scale_council(1).information_requests.open().first()
-    detail = reverse("correspondence:request_detail", args=[slug, waiting.pk])
+    detail = reverse("requests:request_detail", args=[slug, waiting.pk])
     assert client.get(detail).status_code == 200
     document = Document.objects.filter(council__slug=slug).first()
     response = client.get(reverse("council:document_download", args=[slug, document.pk]))

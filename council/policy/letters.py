@@ -15,7 +15,7 @@ from .standing import Standing
 RoleKind = Role.Kind
 
 # These read an item's `council_id`, `author_id` and `councillor_id`; correspondence.models has
-# the class. Who may sign, and what may go to whom, are rules in correspondence/letters.py.
+# the class. Who may sign, and what may go to whom, are rules in correspondence/letters/services.py.
 
 
 @runtime_checkable

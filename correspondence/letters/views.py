@@ -14,8 +14,9 @@ from council import policy
 from council.pagination import page_of
 from council.shortcuts import council_page, form_page, posted, run_service
 
-from . import letter_forms, letters
-from .models import Correspondence, Recipient
+from ..models import Correspondence, Recipient
+from . import forms as letter_forms
+from . import services as letters
 
 
 def _item(standing, pk) -> Correspondence:

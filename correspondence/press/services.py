@@ -31,7 +31,7 @@ from council.outbox import notification_create
 from council.policy import can_approve_press_release, proper_officer_for, standing_for
 from council.services import save_recorded
 
-from .models import PressEnquiry, PressRelease
+from ..models import PressEnquiry, PressRelease
 
 Status = PressRelease.Status
 

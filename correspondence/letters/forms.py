@@ -9,8 +9,8 @@ from council.forms import DateInput, ModelMultipleChoiceField, PlainMessages
 from council.models import Role, User
 from council.policy import Standing, chair_of
 
-from .letters import To
-from .models import Correspondence, Party, Recipient
+from ..models import Correspondence, Party, Recipient
+from .services import To
 
 OUTSIDE_PARTIES = [(p.value, p.label) for p in Party if p.value in Party.outside()]
 

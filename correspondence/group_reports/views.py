@@ -14,9 +14,9 @@ from council import policy
 from council.pagination import page_of
 from council.shortcuts import council_page, form_page, posted, run_service
 
-from . import group_reports
-from .group_report_forms import GroupReportForm
-from .models import GroupReport
+from ..models import GroupReport
+from . import services as group_reports
+from .forms import GroupReportForm
 
 Status = GroupReport.Status
 

@@ -26,7 +26,7 @@ from council.models import Council, GroupMembership, Notification, PoliticalGrou
 from council.outbox import notification_create
 from council.services import save_recorded
 
-from .models import GroupReport
+from ..models import GroupReport
 
 Status = GroupReport.Status
 

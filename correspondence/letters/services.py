@@ -31,7 +31,7 @@ from council.outbox import notification_create
 from council.policy import standing_for
 from council.services import save_recorded
 
-from .models import Correspondence, Party, Recipient
+from ..models import Correspondence, Party, Recipient
 
 Status = Correspondence.Status
 Line = Recipient.Line
@@ -302,7 +302,7 @@ def _deliver(item: Correspondence, recipients: list[Recipient], everyone: list[R
     link = reverse("letters:item_detail", args=[item.council.slug, item.pk])
     text = full_text(item, everyone)
     for r in recipients:
-        key = f"correspondence:{item.pk}:to:{r.pk}"
+        key = f"requests:{item.pk}:to:{r.pk}"
         if item.kind == Correspondence.Kind.EMAIL:
             notification_create(
                 user=r.user,
@@ -339,7 +339,7 @@ def _tell_owner_of_copies(item: Correspondence, copies: list[Recipient]) -> None
         notification_create(
             user=item.councillor,
             council=item.council,
-            key=f"correspondence:{item.pk}:copied:{r.pk}",
+            key=f"requests:{item.pk}:copied:{r.pk}",
             kind="correspondence_copy",
             subject=f"Your correspondence was copied to Councillor {r.name}",
             body=(f'"{item.subject}" was copied to Councillor {r.name} on {r.added_on:%-d %B %Y}.'),

@@ -30,7 +30,7 @@ from council.working_days import (
     working_days_between,
 )
 
-from .models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent, Route
+from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent, Route
 
 Status = InformationRequest.Status
 
@@ -99,9 +99,7 @@ def document_route(*, standing: Standing, document: Document) -> Route:
 
 
 def _link(info_request: InformationRequest) -> str:
-    return reverse(
-        "correspondence:request_detail", args=[info_request.council.slug, info_request.pk]
-    )
+    return reverse("requests:request_detail", args=[info_request.council.slug, info_request.pk])
 
 
 def _notice(

@@ -21,8 +21,8 @@ from council.shortcuts import (
     stream_document,
 )
 
+from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
 from . import forms, services
-from .models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
 
 
 def _get_request(standing, pk) -> InformationRequest:
@@ -34,7 +34,7 @@ def _get_request(standing, pk) -> InformationRequest:
 
 
 def _detail_url(standing, info_request) -> str:
-    return reverse("correspondence:request_detail", args=[standing.council.slug, info_request.pk])
+    return reverse("requests:request_detail", args=[standing.council.slug, info_request.pk])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def request_list(request, standing):
     requests = page.object_list
     return render(
         request,
-        "correspondence/request_list.html",
+        "correspondence/requests/request_list.html",
         {"standing": standing, "requests": requests, "page": page, "today": standing.on},
     )
 
@@ -88,7 +88,7 @@ def request_new(request, standing):
             return redirect(_detail_url(standing, info_request))
     return render(
         request,
-        "correspondence/request_new.html",
+        "correspondence/requests/request_new.html",
         {
             "standing": standing,
             "form": form,
@@ -120,7 +120,7 @@ def request_detail(request, standing, pk):
     }
     if context["can_view_log"]:
         context["accesses"] = info_request.accesses.select_related("document", "user")[:MAX_LIST]
-    return render(request, "correspondence/request_detail.html", context)
+    return render(request, "correspondence/requests/request_detail.html", context)
 
 
 def _requester_action(standing, pk) -> InformationRequest:
@@ -216,7 +216,7 @@ def release_download(request, standing, pk, document_pk):
     if not policy.can_open_released_document(standing, row):
         raise PermissionDenied
     if info_request.purpose_confirmed_at is None:
-        confirm = reverse("correspondence:release_confirm", args=[standing.council.slug, pk])
+        confirm = reverse("requests:release_confirm", args=[standing.council.slug, pk])
         return redirect(f"{confirm}?next={request.path}")
     document = row.document
     services.release_open(info_request=info_request, document=document, acting_user=request.user)
@@ -246,7 +246,7 @@ def request_queue(request, standing):
     page = page_of(request, requests)
     return render(
         request,
-        "correspondence/queue.html",
+        "correspondence/requests/queue.html",
         {
             "standing": standing,
             "form": form,
@@ -348,7 +348,7 @@ def request_decide(request, standing, pk):
             return redirect(_detail_url(standing, info_request))
     return render(
         request,
-        "correspondence/decide.html",
+        "correspondence/requests/decide.html",
         {
             "standing": standing,
             "form": form,
@@ -371,7 +371,7 @@ def access_log(request, standing):
     accesses = page.object_list
     return render(
         request,
-        "correspondence/access_log.html",
+        "correspondence/requests/access_log.html",
         {"standing": standing, "accesses": accesses, "page": page},
     )
 
@@ -380,7 +380,7 @@ def access_log(request, standing):
 def timeliness(request, standing):
     return render(
         request,
-        "correspondence/timeliness.html",
+        "correspondence/requests/timeliness.html",
         {
             "standing": standing,
             "stats": services.timeliness(council=standing.council, today=standing.on),
@@ -404,4 +404,4 @@ def home_panel(request, standing):
             filter=Q(status=InformationRequest.Status.CLARIFICATION, requester=standing.user),
         ),
     )
-    return "correspondence/home_panel.html", {"standing": standing, "counts": counts}
+    return "correspondence/requests/home_panel.html", {"standing": standing, "counts": counts}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import group_report_views as views
+from . import views
 
 app_name = "group_reports"
 

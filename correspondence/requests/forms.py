@@ -9,7 +9,7 @@ from council.forms import DateInput, ModelMultipleChoiceField, PlainMessages
 from council.models import Committee, Document, Role, User
 from council.policy import Standing
 
-from .models import InformationRequest, Route
+from ..models import InformationRequest, Route
 from .services import document_route
 
 Status = InformationRequest.Status

@@ -9,7 +9,7 @@ from council.forms import PlainMessages
 from council.models import PoliticalGroup
 from council.policy import Standing
 
-from .group_reports import recommending_phrases, recommends_message
+from .services import recommending_phrases, recommends_message
 
 CONFIRM = "confirm_no_recommendation"
 TEXT_FIELDS = ("subject", "facts", "options")

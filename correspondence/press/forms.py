@@ -1,5 +1,5 @@
-"""Forms for the press office. The rules live in correspondence/press.py; a form only offers
-what the rules allow (R13: the people who may be quoted) and the service checks again."""
+"""Forms for the press office. The rules live in correspondence/press/services.py; a form only
+offers what the rules allow (R13: the people who may be quoted) and the service checks again."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils import timezone
 from council.forms import DatedForm, DateInput, PlainMessages
 from council.models import Council, Role, User
 
-from . import press
-from .models import PressRelease
+from ..models import PressRelease
+from . import services as press
 
 NOBODY = ""
 

@@ -18,9 +18,9 @@ from council.models import Council, PreElectionPeriod, Spokesperson
 from council.pagination import page_of
 from council.shortcuts import MAX_LIST, council_page, form_action, form_page, posted, run_service
 
-from . import press
-from . import press_forms as forms
-from .models import PressEnquiry, PressRelease
+from ..models import PressEnquiry, PressRelease
+from . import forms
+from . import services as press
 
 Status = PressRelease.Status
 
