@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from council.demo import register_extra
 from council.policy import standing_for
 from protocol.models import Section
 
@@ -22,6 +23,7 @@ def _backdate(concern: Concern, day) -> None:
     ConcernEvent.objects.filter(concern=concern).update(at=at)
 
 
+@register_extra
 def demo_concerns(cast) -> None:
     today = timezone.localdate()
     sections = list(

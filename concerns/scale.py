@@ -25,6 +25,7 @@ from council.scale import (
     insert,
     moment,
     recorded,
+    register,
     start_for_due,
     working_day_before,
 )
@@ -527,6 +528,7 @@ def _sections_in_force(chunk: ScaleChunk):
     return sections
 
 
+@register
 def build_concerns(chunk: ScaleChunk) -> Counter:
     """Concerns with their events, handlers, cited sections, hearings and panels, for a chunk."""
     counts: Counter = Counter()

@@ -25,6 +25,7 @@ from council.scale import (
     insert,
     moment,
     recorded,
+    register,
     start_for_due,
     working_day_before,
     working_days_from,
@@ -358,6 +359,7 @@ def _open_released(row: _Request, sc, rng, granted: list[Document], day: date, t
                 row.accesses.append((document, moment(opened, rng, after=at)))
 
 
+@register
 def build_requests(chunk: ScaleChunk) -> Counter:
     """Information requests with their documents, timeline and access log, for a chunk."""
     counts: Counter = Counter()
@@ -511,6 +513,7 @@ def _item(sc: ScaleCouncil, rng, today: date) -> tuple[Correspondence, list[dict
     return item, lines
 
 
+@register
 def build_letters(chunk: ScaleChunk) -> Counter:
     """The correspondence register: items and their recipient lines, for a chunk."""
     counts: Counter = Counter()

@@ -101,7 +101,7 @@ class AuditKind(models.TextChoices):
     ROLE_ENDED = "role_ended", "Role ended (end date set or brought forward)"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     TWO_FACTOR_RESET = "two_factor_reset", "Someone else's two-factor authentication reset"
-    # Data protection: the daily purge of expired personal records (council/data_protection.py)
+    # Data protection: the daily purge of expired personal records (council/privacy/)
     RETENTION_PURGED = "retention_purged", "Expired personal records removed"
     PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported (subject access)"
 

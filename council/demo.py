@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import policy, services
+from .discovery import discover
 from .models import Committee, Council, Document, PoliticalGroup, Role, User
 
 DEMO_PASSWORD = "wickham-demo-2026"
@@ -270,19 +271,22 @@ def build_demo(today: date | None = None) -> Cast:
     )
 
 
-# Other apps add their demo records (an adopted protocol, requests…) from AppConfig.ready(), so that
-# `council` imports none of them (DESIGN §2). The tests' cast is built without them.
+# Other apps add their demo records (an adopted protocol, requests…) from their own `demo.py`, with
+# @register_extra, found when the demo is seeded (council.discovery), so that `council` imports
+# none of them (DESIGN §2). The tests' cast is built without them.
 _extras: list = []
 
 
-def register_extra(build) -> None:
+def register_extra(build):
     """build(cast) adds an app's demo records; it runs after build_demo() in seed_demo."""
     if build not in _extras:
         _extras.append(build)
+    return build
 
 
 @transaction.atomic
 def build_extras(cast: Cast) -> None:
+    discover("demo")
     for build in _extras:
         build(cast)
 

@@ -1,10 +1,14 @@
 """Panels that other apps add to a council's home page.
 
-`council` imports none of the other apps (DESIGN §2), so they register here instead, from their
-AppConfig.ready(). A panel is a function (request, standing) -> (template name, context) or None.
+`council` imports none of the other apps (DESIGN §2), so each app that has panels keeps them in
+its own `panels.py`, registered with `@register`; the first home page finds them
+(council.discovery). A panel is a function (request, standing) -> (template name, context) or
+None; panels show in INSTALLED_APPS order, and within an app in the order of its module.
 """
 
 from collections.abc import Callable
+
+from .discovery import discover
 
 Panel = Callable[..., tuple[str, dict] | None]
 _panels: list[Panel] = []
@@ -17,6 +21,7 @@ def register(panel: Panel) -> Panel:
 
 
 def panels_for(request, standing) -> list[dict]:
+    discover("panels")
     shown = []
     for panel in _panels:
         result = panel(request, standing)

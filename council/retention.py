@@ -7,7 +7,7 @@ and their own form. A council without a row uses the defaults: `RetentionPolicy.
 returns an unsaved row, and saving the settings page creates it.
 
 Every period is a whole number of months, counted from the day the record closed (decided, closed,
-sent, last changed, ended). The purge itself is `council.data_protection`.
+sent, last changed, ended). The purge itself is `council.privacy`.
 
 Not here, on purpose: the protocol (kept for ever, R24) and the audit log (append-only,
 council/audit.py), and the council's documents (its records, not personal records).

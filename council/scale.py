@@ -3,7 +3,8 @@
 The framework (a registry of builders, like `council.demo.register_extra`) and the council's
 structure: councils, people, dated roles, committees and seats, political groups, the document
 register with real files, email addresses and the Proper Officers' authenticators. Other apps
-register their part from AppConfig.ready(), so that `council` imports none of them (DESIGN §2).
+register their part with @register in their own `scale.py`, found when the generator runs
+(council.discovery), so that `council` imports none of them (DESIGN §2).
 
 Everything is worked out in Python and written with bulk inserts, a chunk of councils at a time,
 each object with its "created" history row (R27). Never a query per row. The data is
@@ -34,6 +35,7 @@ from simple_history.utils import bulk_create_with_history, get_history_model_for
 
 from . import policy
 from .demo import MINIMAL_PDF
+from .discovery import discover
 from .models import (
     Committee,
     Council,
@@ -703,6 +705,7 @@ def generate(
     counts: Counter = Counter()
     files = _Files()
     started = time.monotonic()
+    discover("scale")
     try:
         with transaction.atomic():
             for first in range(1, councils + 1, chunk_size):

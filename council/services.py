@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import data_protection, uploads
+from . import privacy, uploads
 from .audit import AuditKind, audit_record
 from .models import (
     Committee,
@@ -605,7 +605,7 @@ def council_update(*, council: Council, acting_user: User) -> Council:
 
 
 # ---------------------------------------------------------------------------------------------
-# Data protection (UK GDPR): retention periods, the purge, subject access (data_protection.py)
+# Data protection (UK GDPR): retention periods, the purge, subject access (council/privacy/)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -618,14 +618,14 @@ def retention_policy_save(*, policy: RetentionPolicy, acting_user: User) -> Rete
 def retention_purge(*, today: date | None = None) -> dict[str, int]:
     """Delete every council's expired personal records, and their history rows, by each
     council's periods; anonymise people whose roles all ended long enough ago. Bounded per run
-    (data_protection.BATCH of each kind per council) and idempotent. Returns the counts by kind."""
-    return data_protection.purge_all(today=today)
+    (privacy.BATCH of each kind per council) and idempotent. Returns the counts by kind."""
+    return privacy.purge_all(today=today)
 
 
 def subject_access_export(
     *, person: User, councils: list[Council], whole_portal: bool, acting_user: User, fmt: str
-) -> data_protection.Export:
-    """Everything the councils hold about one person (data_protection.py says what is included
+) -> privacy.Export:
+    """Everything the councils hold about one person (council/privacy/ says what is included
     and what is withheld). The export itself is a disclosure of personal data, so it goes in the
     audit log: who exported whose data, for which councils, in which format."""
     # R16: a copy someone else reads (the Proper Officer's, of one council) holds of concerns
@@ -636,8 +636,8 @@ def subject_access_export(
 
         (council,) = councils
         viewer = standing_for(acting_user, council)
-    export = data_protection.export_build(
-        scope=data_protection.Scope(
+    export = privacy.export_build(
+        scope=privacy.Scope(
             person=person, councils=tuple(councils), whole_portal=whole_portal, viewer=viewer
         )
     )

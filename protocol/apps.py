@@ -2,24 +2,8 @@ from django.apps import AppConfig
 
 
 class ProtocolConfig(AppConfig):
+    """Its home panel, demo records, scale builder and part of the subject access export are in
+    panels.py, demo.py, scale.py and privacy.py, found by council.discovery."""
+
     name = "protocol"
     verbose_name = "The protocol"
-
-    def ready(self) -> None:
-        from council import demo, panels, scale
-
-        from .scale import build_protocols
-        from .services import demo_protocol
-        from .views import home_panel
-
-        panels.register(home_panel)
-        demo.register_extra(demo_protocol)
-        scale.register(build_protocols)
-
-        # Data protection: the acknowledgements in a person's export (the protocol is never
-        # purged, R24).
-        from council import data_protection as dp
-
-        from . import data_protection
-
-        dp.register_export(data_protection.export_sections)

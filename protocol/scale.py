@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from council.scale import ScaleChunk, ScaleCouncil, days_ago, insert, moment, recorded
+from council.scale import (
+    ScaleChunk,
+    ScaleCouncil,
+    days_ago,
+    insert,
+    moment,
+    recorded,
+    register,
+)
 
 from . import model_text
 from .models import Acknowledgement, Expectation, ProtocolVersion, Section
@@ -93,6 +101,7 @@ def _versions(sc: ScaleCouncil, rng, today: date) -> list[ProtocolVersion]:
     return versions
 
 
+@register
 def build_protocols(chunk: ScaleChunk) -> Counter:
     """Versions, sections, expectations and acknowledgements for a chunk of councils."""
     counts: Counter = Counter()

@@ -451,19 +451,3 @@ def _review_notices(
         )
         for user in sorted(recipients, key=lambda u: u.pk)
     ]
-
-
-def demo_protocol(cast) -> None:
-    """The demo: Little Wickham adopted the model protocol 200 days ago, with its review due in 60
-    days (so the clerk's home page shows it); one councillor has acknowledged it. Cwm Dulais has
-    not adopted one yet, to show that page too."""
-    today = timezone.localdate()
-    draft = draft_start(council=cast.council, source="model", acting_user=cast.clerk)
-    version = version_adopt(
-        version=draft,
-        adopted_on=today - timedelta(days=200),
-        minute_reference="25/112",
-        review_on=today + timedelta(days=60),
-        acting_user=cast.clerk,
-    )
-    acknowledgement_record(version=version, user=cast.councillor2)

@@ -8,7 +8,7 @@ import zlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from council.pagecache import public_page, revalidate_always
 from council.shortcuts import council_page, form_page, posted, run_service
 
 from . import diff, forms, importer, services
-from .models import Acknowledgement, Expectation, ProtocolVersion, Section
+from .models import Expectation, ProtocolVersion, Section
 
 # ---------------------------------------------------------------------------------------------
 # Public pages: published versions only (ProtocolVersion.objects.published()).
@@ -454,29 +454,3 @@ def acknowledge(request, standing):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("council:home", standing.council.slug)
-
-
-def home_panel(request, standing):
-    """The protocol's panel on a council home page: the review date for the clerk (R25), and the
-    acknowledgement prompt for each councillor and officer until they acknowledge (R26)."""
-    if not (policy.can_acknowledge_protocol(standing) or policy.can_edit_protocol(standing)):
-        return None
-    # One query: the version in force and whether this person has acknowledged it.
-    version = (
-        ProtocolVersion.objects.adopted()
-        .filter(council=standing.council)
-        .annotate(
-            acknowledged=Exists(
-                Acknowledgement.objects.filter(version=OuterRef("pk"), user=request.user)
-            )
-        )
-        .first()
-    )
-    can_ack = policy.can_acknowledge_protocol(standing)
-    context = {"standing": standing, "version": version, "can_ack": can_ack}
-    if version:
-        context["needs_ack"] = can_ack and not version.acknowledged
-        if policy.can_edit_protocol(standing):
-            context["review_stage"] = services.review_stage(version.review_on, standing.on)
-            context["days_left"] = (version.review_on - standing.on).days
-    return "protocol/home_panel.html", context

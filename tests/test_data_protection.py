@@ -28,11 +28,11 @@ from correspondence.models import (
     RequestEvent,
 )
 from correspondence.requests import services as requests
-from council import data_protection, outbox, services
+from council import outbox, privacy, services
 from council.audit import AuditEvent, AuditKind
-from council.data_protection import months_before, start_of
 from council.models import Document, Notification, Role, User
 from council.policy import standing_for
+from council.privacy import months_before, start_of
 from council.retention import RetentionPolicy
 from protocol.models import ProtocolVersion
 from tests.query_counts import COUNCIL_PAGE
@@ -384,9 +384,9 @@ def test_the_purge_works_in_batches(cast, records, monkeypatch):
     services.retention_purge(today=later())
     for i in range(3):
         refuse(cast, ask(cast, cast.councillor, f"batch {i}"))
-    first = data_protection.purge_all(today=later(), limit=2)
+    first = privacy.purge_all(today=later(), limit=2)
     assert first["information_requests"] == 2
-    assert data_protection.purge_all(today=later(), limit=2)["information_requests"] == 1
+    assert privacy.purge_all(today=later(), limit=2)["information_requests"] == 1
 
 
 def test_the_purge_runs_daily_from_celery_beat(settings, cast, records):
@@ -447,14 +447,14 @@ def test_people_whose_roles_all_ended_are_anonymised_and_keep_their_row(cast):
     assert before >= 1
     services.retention_purge(today=later())
     former.refresh_from_db()
-    assert former.name == data_protection.ANONYMISED_NAME
+    assert former.name == privacy.ANONYMISED_NAME
     assert former.email == f"anonymised-{former.pk}@anonymised.invalid"
     assert not former.is_active and not former.has_usable_password()
     assert not EmailAddress.objects.filter(user=former).exists()
     assert Role.objects.filter(user=former).exists()  # the council's records still point at it
     # One history row is left, the anonymised one: the old name and address are gone.
     assert list(User.history.filter(id=former.pk).values_list("name", flat=True)) == [
-        data_protection.ANONYMISED_NAME
+        privacy.ANONYMISED_NAME
     ]
     assert "Frances Oakley" not in str(list(User.history.values_list("name", "email")))
     cast.councillor.refresh_from_db()
@@ -480,7 +480,7 @@ def test_a_person_is_anonymised_only_once_every_councils_period_has_passed(cast)
     assert both.name == "Sam Both"  # Cwm Dulais keeps names for ten years
     services.retention_purge(today=later(121))
     both.refresh_from_db()
-    assert both.name == data_protection.ANONYMISED_NAME
+    assert both.name == privacy.ANONYMISED_NAME
 
 
 # ---------------------------------------------------------------------------------------------

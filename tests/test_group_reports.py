@@ -19,8 +19,8 @@ from django.utils import timezone
 from correspondence.demo import demo_group_reports
 from correspondence.group_reports import services as group_reports
 from correspondence.group_reports.forms import GroupReportForm
-from correspondence.group_reports.views import home_panel
 from correspondence.models import GroupReport
+from correspondence.panels import group_reports_panel as home_panel
 from council import services as council_services
 from council.models import Notification, PoliticalGroup
 from council.policy import standing_for

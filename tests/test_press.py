@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from correspondence.demo import demo_press
 from correspondence.models import PressEnquiry, PressRelease
+from correspondence.panels import press_panel as home_panel
 from correspondence.press import services as press
 from correspondence.press.forms import ReleaseForm
-from correspondence.press.views import home_panel
 from council.models import Notification
 from council.policy import standing_for
 from tests.conftest import ROLES

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -167,18 +167,3 @@ def report_issue(request, standing, pk):
             "that it exists.",
         )
     return redirect(_detail_url(standing, report))
-
-
-def home_panel(request, standing):
-    """The council home page's panel (one query): an officer's drafts waiting to be issued; a
-    councillor's reports for their group, shown only when there are some."""
-    if not policy.can_view_group_reports(standing):
-        return None
-    visible = policy.visible_group_reports(standing, GroupReport.objects.all())
-    counts = visible.aggregate(
-        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
-        issued=Count("pk", filter=Q(status=Status.ISSUED)),
-    )
-    if not standing.is_officer and not counts["issued"]:
-        return None
-    return "correspondence/group_reports/home_panel.html", {"standing": standing, "counts": counts}

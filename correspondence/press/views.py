@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -527,24 +527,3 @@ def news_detail(request, council_slug, pk):
 # ---------------------------------------------------------------------------------------------
 # The council home page's panel
 # ---------------------------------------------------------------------------------------------
-
-
-def home_panel(request, standing):
-    """The Proper Officer: releases waiting for approval, and approved ones to publish. Someone
-    who drafts: their drafts and releases waiting. One or two queries."""
-    if policy.can_approve_press_release(standing):
-        counts = PressRelease.objects.filter(council=standing.council).aggregate(
-            waiting=Count("pk", filter=Q(status__in=press.WAITING, approved_by__isnull=True)),
-            to_publish=Count("pk", filter=Q(status=Status.APPROVED)),
-            held=Count("pk", filter=Q(status=Status.HELD, approved_by__isnull=False)),
-        )
-    elif policy.can_draft_press_release(standing):
-        counts = PressRelease.objects.filter(
-            council=standing.council, author=standing.user
-        ).aggregate(
-            drafts=Count("pk", filter=Q(status=Status.DRAFT)),
-            waiting=Count("pk", filter=Q(status__in=press.WAITING)),
-        )
-    else:
-        return None
-    return "correspondence/press/home_panel.html", {"standing": standing, "counts": counts}

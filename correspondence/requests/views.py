@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -387,21 +387,3 @@ def timeliness(request, standing):
             "today": standing.on,
         },
     )
-
-
-def home_panel(request, standing):
-    """The council home page's panel: a councillor's open requests; the officer's queue."""
-    if not (policy.can_request_information(standing) or policy.can_view_request_queue(standing)):
-        return None
-    visible = policy.visible_information_requests(standing, InformationRequest.objects.all())
-    counts = visible.aggregate(
-        open=Count("pk", filter=Q(status__in=InformationRequest.OPEN)),
-        overdue=Count(
-            "pk", filter=Q(status=InformationRequest.Status.SUBMITTED, due_on__lt=standing.on)
-        ),
-        waiting_for_you=Count(
-            "pk",
-            filter=Q(status=InformationRequest.Status.CLARIFICATION, requester=standing.user),
-        ),
-    )
-    return "correspondence/requests/home_panel.html", {"standing": standing, "counts": counts}

@@ -1,56 +1,20 @@
-"""Data protection (UK GDPR): the daily purge of expired personal records, and the subject access
-export ("everything held about one person, in one download").
-
-`council` imports none of the other apps (DESIGN §2), so each app registers its part from its
-AppConfig.ready(), as it does its home panels and its scale builders:
-
-- `register_purge(kind, purge)`: `purge(council=, policy=, today=, limit=) -> int` deletes at most
-  `limit` of one council's expired records of one kind *and their history rows*, and says how many
-  it deleted. Run again, it finds nothing more to do (idempotent).
-- `register_notification_guard(guard)`: `guard(council) -> expression` names notifications that
-  are kept however old, because a sweep could produce them again: their outbox row is what makes a
-  notice go once (an overdue request's escalation, while the request is still open).
-- `register_export(section)`: `section(scope) -> list[Section]`, an app's part of the export.
-
-What the export includes and what it withholds (each app's section says so in its own words too,
-and the page repeats it under each heading):
-
-- Included: the person's account (never the password or the two-factor secrets), their roles,
-  seats, group memberships and spokesperson appointments, the history rows of their account and of
-  their roles, the notifications sent to them, the audit events they caused or that are about
-  their account or their roles, what each app holds: requests they made (with the officers'
-  reasons and timelines), the released documents they opened, letters and emails they wrote,
-  received, signed or are named in, press releases they wrote or are quoted in, concerns they
-  raised, concerns about them once they have been told, hearings, and their acknowledgements of
-  the protocol.
-- Withheld: other people's personal data. Councillors and officers acting for the council are
-  named (their names on council business are not private); people outside the council (a
-  complainant, a resident) are not. A concern about the person never shows who raised it or their
-  account beyond what the concern's own page shows the person (R16); handlers' private notes are
-  listed but their text is withheld. The text of a draft never sent, or of a confidential item the
-  person neither wrote nor received, is withheld. Anything withheld is listed as withheld, with the
-  reason, so that the Proper Officer can review it and release what the law allows.
-- The clerk's export of a person covers their own council; a person's own download covers every
-  council in which they hold or held a role, and the portal's own records (failed sign-ins).
-"""
+"""The subject access export (UK GDPR art. 15): everything held about one person, in one
+download. council.privacy says what it includes and what it withholds."""
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .audit import AuditEvent, AuditKind, audit_record
-from .models import (
+from ..audit import AuditEvent
+from ..models import (
     Council,
     GroupMembership,
     Notification,
@@ -59,21 +23,14 @@ from .models import (
     Spokesperson,
     User,
 )
-from .policy import Standing, concern_traces_in_copy
-from .retention import RetentionPolicy
-
-# At most this many records of one kind per council per run: a backlog (a council's first run, a
-# shortened period) drains over a few nights instead of one long transaction.
-BATCH = 500
+from ..policy import Standing, concern_traces_in_copy
+from .registry import export_sections, register_export
 
 # R16: what a copy of someone else's data says in place of their concerns' notices and events.
 CONCERN_TRACES_WITHHELD = (
     "Anything about concerns is left out of this copy: a concern is seen only by those with a "
     "part in it. The person's own download, from their account, includes it."
 )
-
-ANONYMISED_NAME = "Former member (anonymised)"
-ANONYMISED_DOMAIN = "anonymised.invalid"  # .invalid is reserved (RFC 2606): it never delivers
 
 SECTION_ORDER = [
     "account",
@@ -86,184 +43,6 @@ SECTION_ORDER = [
     "audit",
     "history",
 ]
-
-Purge = Callable[..., int]
-Guard = Callable[[Council | None], Any]
-
-_purges: dict[str, Purge] = {}
-_guards: list[Guard] = []
-_sections: list[Callable[..., list]] = []
-
-
-def register_purge(kind: str, purge: Purge) -> Purge:
-    _purges.setdefault(kind, purge)
-    return purge
-
-
-def register_notification_guard(guard: Guard) -> Guard:
-    if guard not in _guards:
-        _guards.append(guard)
-    return guard
-
-
-def register_export(section: Callable[..., list]) -> Callable[..., list]:
-    if section not in _sections:
-        _sections.append(section)
-    return section
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates and deleting
-# ---------------------------------------------------------------------------------------------
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it is shorter)."""
-    year, index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last = calendar.monthrange(year, index + 1)[1]
-    return date(year, index + 1, min(day.day, last))
-
-
-def start_of(day: date) -> datetime:
-    """Midnight at the start of a day, local time: records stamped before it are older."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def delete_with_history(model: type[models.Model], ids: list[int]) -> int:
-    """Delete rows by id, and then every history row of them, including the "deleted" row that
-    simple-history writes as each one goes. Children that cascade are the caller's to clear from
-    their own history (`delete_history`)."""
-    if not ids:
-        return 0
-    model._default_manager.filter(pk__in=ids).delete()
-    delete_history(model, **{f"{model._meta.pk.attname}__in": ids})
-    return len(ids)
-
-
-def delete_history(model: type[models.Model], **lookup) -> None:
-    model.history.model.objects.filter(**lookup).delete()  # type: ignore[attr-defined]
-
-
-# ---------------------------------------------------------------------------------------------
-# The purge
-# ---------------------------------------------------------------------------------------------
-
-
-def purge_all(*, today: date | None = None, limit: int = BATCH) -> dict[str, int]:
-    """Run every app's purge for every council, each council with its own periods, and append one
-    audit event saying how many records of each kind went (none when nothing did, so a second run
-    on the same day leaves no trace). Each council's kind is its own transaction."""
-    today = today or timezone.localdate()
-    policies = {p.council_id: p for p in RetentionPolicy.objects.all()}
-    removed = dict.fromkeys(_purges, 0)
-    touched: list[int] = []
-    for council in Council.objects.order_by("pk").iterator():
-        policy = policies.get(council.pk) or RetentionPolicy(council=council)
-        here = 0
-        for kind, purge in _purges.items():
-            with transaction.atomic():
-                count = purge(council=council, policy=policy, today=today, limit=limit)
-            removed[kind] += count
-            here += count
-        if here:
-            touched.append(council.pk)
-    # Notices that belong to no council (none are made today, but the column allows it): the
-    # default period.
-    with transaction.atomic():
-        removed["notifications"] += purge_notifications(
-            council=None, policy=RetentionPolicy(), today=today, limit=limit
-        )
-    if any(removed.values()):
-        audit_record(
-            kind=AuditKind.RETENTION_PURGED,
-            acting_user=None,
-            data={"removed": removed, "council_ids": touched, "day": today},
-        )
-    return removed
-
-
-def purge_notifications(
-    *, council: Council | None, policy: RetentionPolicy, today: date, limit: int
-) -> int:
-    """The outbox: a notice goes once it was sent (or read, if later) longer ago than the
-    council's period; one that could not be sent, counted from when it was made. Pending ones
-    stay. The rows have no history (council.models.Notification says why)."""
-    cutoff = start_of(months_before(today, policy.notifications_months))
-    sent = Q(status=Notification.Status.SENT, sent_at__lt=cutoff) & (
-        Q(read_at__isnull=True) | Q(read_at__lt=cutoff)
-    )
-    failed = Q(status=Notification.Status.FAILED, created_at__lt=cutoff)
-    rows = Notification.objects.filter(council=council).filter(sent | failed)
-    for guard in _guards:
-        rows = rows.exclude(guard(council))
-    ids = list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
-    Notification.objects.filter(pk__in=ids).delete()
-    return len(ids)
-
-
-def purge_people(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
-    """A person whose every role, here and in every other council, ended longer ago than each of
-    those councils' period is anonymised: the row stays (the council's records point at it) but
-    their name, email address, password, sign-in addresses and authenticators go, and so do the
-    history rows that held them."""
-    cutoff = months_before(today, policy.people_months)
-    not_yet = Role.objects.filter(user_id=OuterRef("pk")).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff)
-    )
-    candidates = (
-        User.objects.filter(Exists(Role.objects.filter(user_id=OuterRef("pk"), council=council)))
-        .exclude(Exists(not_yet))
-        .exclude(email__endswith=f"@{ANONYMISED_DOMAIN}")
-        # Site administrators are the deployment's, not a council's: never anonymised here.
-        .filter(is_staff=False, is_superuser=False)
-    )
-    ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:limit])
-    if not ids:
-        return 0
-    # Someone who also held roles elsewhere: that council's own period must have passed too.
-    elsewhere = list(
-        Role.objects.filter(user_id__in=ids)
-        .exclude(council=council)
-        .values("user_id", "council_id")
-        .annotate(last=Max("ends_on"))
-    )
-    default = RetentionPolicy._meta.get_field("people_months").get_default()
-    months = dict(
-        RetentionPolicy.objects.filter(
-            council_id__in={r["council_id"] for r in elsewhere}
-        ).values_list("council_id", "people_months")
-    )
-    blocked = {
-        r["user_id"]
-        for r in elsewhere
-        if r["last"] >= months_before(today, months.get(r["council_id"], default))
-    }
-    people = list(User.objects.filter(pk__in=set(ids) - blocked))
-    for person in people:
-        person_anonymise(person=person)
-    return len(people)
-
-
-def person_anonymise(*, person: User) -> User:
-    """Blank a person's name and address, keep their row. The one history row left records that
-    it happened (by the system), without what was there before."""
-    person.name = ANONYMISED_NAME
-    person.email = f"anonymised-{person.pk}@{ANONYMISED_DOMAIN}"
-    person.is_active = False
-    person.set_unusable_password()
-    person.full_clean()
-    setattr(person, "_history_user", None)  # noqa: B010  (see services.record_actor)
-    person.save()
-    EmailAddress.objects.filter(user=person).delete()
-    Authenticator.objects.filter(user=person).delete()
-    history = User.history.model.objects.filter(id=person.pk)  # type: ignore[attr-defined]
-    latest = history.order_by("-history_date", "-history_id").values_list("pk", flat=True)[:1]
-    history.exclude(pk__in=list(latest)).delete()
-    return person
-
-
-register_purge("notifications", purge_notifications)
-register_purge("people", purge_people)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +147,7 @@ def export_build(*, scope: Scope) -> Export:
     """Everything every app holds about the scope's person. A fixed number of queries for each
     section, whatever the number of rows."""
     sections: list[Section] = []
-    for section in _sections:
+    for section in export_sections():
         sections.extend(section(scope))
     # The person and their places first, then each app's records, then what the portal told them
     # and the logs about them (apps register in INSTALLED_APPS order, which is not this).
@@ -377,6 +156,7 @@ def export_build(*, scope: Scope) -> Export:
     return Export(scope=scope, made_at=timezone.now(), sections=sections)
 
 
+@register_export
 def _council_sections(scope: Scope) -> list[Section]:
     """The person, their places in the council, what the portal told them, and what the audit
     log and the history hold about them. Ten queries."""
@@ -688,6 +468,3 @@ def _council_sections(scope: Scope) -> list[Section]:
         ],
     )
     return [account, places, notifications, audit, history]
-
-
-register_export(_council_sections)

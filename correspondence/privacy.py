@@ -1,4 +1,4 @@
-"""Data protection for correspondence (council/data_protection.py explains the registries):
+"""Data protection for correspondence (council/privacy/ explains the registries):
 purging expired requests, letters and drafts with their history rows, and this app's part of a
 person's subject access export. Registered from CorrespondenceConfig.ready().
 
@@ -14,7 +14,8 @@ from datetime import date
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Length, Substr
 
-from council.data_protection import (
+from council.models import Council, Document, Role, User
+from council.privacy import (
     Scope,
     Section,
     Table,
@@ -22,9 +23,11 @@ from council.data_protection import (
     delete_with_history,
     months_before,
     name_of,
+    register_export,
+    register_notification_guard,
+    register_purge,
     start_of,
 )
-from council.models import Council, Document, Role, User
 from council.retention import RetentionPolicy
 
 from .models import (
@@ -79,6 +82,7 @@ def expired_requests(*, council: Council, policy: RetentionPolicy, today: date):
     )
 
 
+@register_purge("information_requests")
 def purge_requests(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
     """Delete expired requests with their timelines, their documents lists and their access
     logs, and every history row of them."""
@@ -93,6 +97,7 @@ def purge_requests(*, council: Council, policy: RetentionPolicy, today: date, li
     return delete_with_history(InformationRequest, ids)
 
 
+@register_purge("correspondence")
 def purge_letters(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
     """Delete letters and emails sent (or recorded as sent) longer ago than the council's period,
     with their recipients and copies, and every history row of them."""
@@ -105,6 +110,7 @@ def purge_letters(*, council: Council, policy: RetentionPolicy, today: date, lim
     return _delete_items(list(items.order_by("pk").values_list("pk", flat=True)[:limit]))
 
 
+@register_purge("drafts")
 def purge_drafts(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
     """Delete drafts never sent whose last change (their newest history row, or their creation)
     is older than the council's period for drafts."""
@@ -130,6 +136,7 @@ def _delete_items(ids: list[int]) -> int:
     return delete_with_history(Correspondence, ids)
 
 
+@register_notification_guard
 def open_request_notices(council: Council | None):
     """Notices about a request still open are kept however old: the reminder sweep would send an
     overdue request's escalation again if its outbox row went (the key is
@@ -158,6 +165,7 @@ def _named(person: User) -> Q:
     return Q(subject__icontains=name) | Q(body__icontains=name)
 
 
+@register_export
 def export_sections(scope: Scope) -> list[Section]:
     """Requests the person made (all of it, the officers' reasons and timelines included), the
     released documents they opened, letters and emails they wrote, signed, received, were copied

@@ -1,4 +1,4 @@
-"""Data protection for concerns (council/data_protection.py explains the registries): purging
+"""Data protection for concerns (council/privacy/ explains the registries): purging
 closed concerns with their timelines, hearings, panels and history rows, and this app's part of a
 person's subject access export. Registered from ConcernsConfig.ready().
 
@@ -13,7 +13,9 @@ from datetime import date
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Value
 from django.db.models.functions import Cast, Concat, Length, Substr
 
-from council.data_protection import (
+from council.models import Council
+from council.policy import CONCERN_EVENT_AUDIENCES, concerns_in_copy
+from council.privacy import (
     Scope,
     Section,
     Table,
@@ -21,14 +23,16 @@ from council.data_protection import (
     delete_with_history,
     months_before,
     name_of,
+    register_export,
+    register_notification_guard,
+    register_purge,
 )
-from council.models import Council
-from council.policy import CONCERN_EVENT_AUDIENCES, concerns_in_copy
 from council.retention import RetentionPolicy
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember
 
 
+@register_purge("concerns")
 def purge_concerns(*, council: Council, policy: RetentionPolicy, today: date, limit: int) -> int:
     """Delete concerns closed longer ago than the council's period, with their events, hearings
     and panels, and every history row of them. The audit log keeps its events (ids and states,
@@ -54,6 +58,7 @@ def purge_concerns(*, council: Council, policy: RetentionPolicy, today: date, li
     return delete_with_history(Concern, ids)
 
 
+@register_notification_guard
 def open_concern_notices(council: Council | None):
     """Notices about a concern still open are kept however old: the reminder sweep would send an
     overdue stage's notices again if their outbox rows went (the key is "concern:<id>:...",
@@ -68,6 +73,7 @@ def open_concern_notices(council: Council | None):
     )
 
 
+@register_export
 def export_sections(scope: Scope) -> list[Section]:
     """Concerns the person raised, and concerns about them once they have been told (R16: until
     then the portal does not show them the matter, and neither does this). Five queries.

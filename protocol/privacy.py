@@ -1,14 +1,15 @@
-"""The protocol's part of a person's subject access export (council/data_protection.py): their
+"""The protocol's part of a person's subject access export (council/privacy/): their
 acknowledgements (R26). Nothing here is purged: versions are kept for ever (R24), and an
 acknowledgement is the record that a member read the version in force."""
 
 from __future__ import annotations
 
-from council.data_protection import Scope, Section, Table
+from council.privacy import Scope, Section, Table, register_export
 
 from .models import Acknowledgement
 
 
+@register_export
 def export_sections(scope: Scope) -> list[Section]:
     """Which adopted versions the person acknowledged, and when. One query."""
     acknowledgements = (
