@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Value
 from django.db.models.functions import Cast, Concat, Length, Substr
 
-from council.models import Council
+from council.models import Council, RetentionPolicy
 from council.policy import CONCERN_EVENT_AUDIENCES, concerns_in_copy
 from council.privacy import (
     Scope,
@@ -27,7 +27,6 @@ from council.privacy import (
     register_notification_guard,
     register_purge,
 )
-from council.retention import RetentionPolicy
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
+from council.lib.working_days import add_working_days, working_days_before
 from council.models import Committee, Council, Seat, User
 from council.outbox import Notice, notification_create, notifications_create_in_batches
 from council.policy import (
@@ -30,7 +31,6 @@ from council.policy import (
     standing_for,
 )
 from council.services import save_recorded
-from council.working_days import add_working_days, working_days_before
 from protocol.models import Section
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember, Party

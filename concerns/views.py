@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.history import timeline
+from council.lib.pagination import page_of
+from council.lib.timeline import timeline
 from council.models import Role, User
-from council.pagination import page_of
 from council.shortcuts import council_page, form_action, posted, run_service
 
 from . import forms, services

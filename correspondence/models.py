@@ -19,8 +19,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from council.lib.working_days import Deadline, add_working_days
 from council.models import Council, Document, PoliticalGroup
-from council.working_days import Deadline, add_working_days
 
 
 class Route(models.TextChoices):

@@ -14,7 +14,7 @@ from datetime import date
 from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, Length, Substr
 
-from council.models import Council, Document, Role, User
+from council.models import Council, Document, RetentionPolicy, Role, User
 from council.privacy import (
     Scope,
     Section,
@@ -28,7 +28,6 @@ from council.privacy import (
     register_purge,
     start_of,
 )
-from council.retention import RetentionPolicy
 
 from .models import (
     Correspondence,

@@ -23,203 +23,32 @@ What a chain cannot show on its own: events removed from its *end* (or a whole c
 `verify_audit` prints each chain's latest hash so that they can be noted somewhere else (a minute, a
 printed report) and compared later.
 
-This module holds the model and the one service that appends to it; council/models.py imports the
-model so that Django finds it.
+The model, `AuditEvent`, is in council/models.py with the app's other models; this module holds
+the one service that appends to it and the check of the chains.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from .models import PORTAL_CHAIN, AuditEvent, AuditKind
 
 if TYPE_CHECKING:
     from .models import Council, User
 
 GENESIS_HASH = "0" * 64  # the "previous hash" of the first event of every chain
 
-# The chain of the events that belong to no council (council ids start at 1).
-PORTAL_CHAIN = 0
 
 # The first key of the PostgreSQL advisory lock that serialises appends to one chain; the second is
 # the chain. The two-key form takes two 32-bit integers (its keys never clash with the one-bigint
 # form's); this one spells "audi" in ASCII, and no other code uses it.
 AUDIT_LOCK_KEY = 0x61756469
-
-MSG_APPEND_ONLY = "The audit log is append-only: an event, once written, never changes."
-
-
-class AuditLogIsAppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit event through the ORM."""
-
-
-class AuditKind(models.TextChoices):
-    # Councillors' information requests (R5–R9)
-    REQUEST_SUBMITTED = "request_submitted", "Request submitted"
-    REQUEST_CLARIFICATION_ASKED = "request_clarification_asked", "Request: clarification asked"
-    REQUEST_CLARIFIED = "request_clarified", "Request clarified"
-    REQUEST_DELEGATED = "request_delegated", "Request passed to another officer"
-    REQUEST_DECIDED = "request_decided", "Request decided"
-    REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
-    # Documents (R8)
-    DOCUMENT_RELEASED = "document_released", "Released document first opened"
-    PERSONAL_DATA_DOCUMENT_OPENED = (
-        "personal_data_document_opened",
-        "Document with personal data opened",
-    )
-    # Concerns (R16–R23)
-    CONCERN_RAISED = "concern_raised", "Concern raised"
-    CONCERN_TRIAGED = "concern_triaged", "Concern triaged"
-    CONCERN_SUBJECT_TOLD = "concern_subject_told", "Person concerned told"
-    CONCERN_FORMAL = "concern_formal", "Concern moved to the formal procedure"
-    CONCERN_HEARING_ARRANGED = "concern_hearing_arranged", "Hearing arranged"
-    CONCERN_HEARING_MOVED = "concern_hearing_moved", "Hearing moved"
-    CONCERN_HEARING_DECIDED = "concern_hearing_decided", "Hearing decided"
-    CONCERN_APPEALED = "concern_appealed", "Concern appealed"
-    CONCERN_REFERRED = "concern_referred", "Concern referred outside the council"
-    CONCERN_CLOSED = "concern_closed", "Concern closed"
-    CONCERN_WITHDRAWN = "concern_withdrawn", "Concern withdrawn"
-    # Correspondence, press and political groups (R10–R15)
-    CORRESPONDENCE_SENT = "correspondence_sent", "Correspondence sent"
-    CORRESPONDENCE_RECORDED = "correspondence_recorded", "Correspondence recorded as sent"
-    CORRESPONDENCE_COPIED = "correspondence_copied", "Correspondence copied (forwarded)"
-    PRESS_APPROVED = "press_approved", "Press release approved"
-    PRESS_PUBLISHED = "press_published", "Press release published"
-    GROUP_REPORT_ISSUED = "group_report_issued", "Group report issued"
-    # The protocol (R24)
-    PROTOCOL_ADOPTED = "protocol_adopted", "Protocol adopted"
-    # Roles (R1, R4) and sign-in
-    ROLE_CREATED = "role_created", "Role created"
-    ROLE_CHANGED = "role_changed", "Role dates changed"
-    ROLE_ENDED = "role_ended", "Role ended (end date set or brought forward)"
-    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-    TWO_FACTOR_RESET = "two_factor_reset", "Someone else's two-factor authentication reset"
-    # Data protection: the daily purge of expired personal records (council/privacy/)
-    RETENTION_PURGED = "retention_purged", "Expired personal records removed"
-    PERSONAL_DATA_EXPORTED = "personal_data_exported", "Personal data exported (subject access)"
-
-
-class AuditEventQuerySet(models.QuerySet):
-    """The ORM's bulk paths would bypass both the chain and the model's guards: refused."""
-
-    def update(self, **kwargs):
-        raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
-
-    def delete(self):
-        raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        raise AuditLogIsAppendOnly("Audit events are appended one at a time by audit_record().")
-
-
-class AuditEvent(models.Model):
-    """One thing that happened, chained to the event before it in its council's chain.
-
-    Who and which council are plain values with a name beside them, not foreign keys: a foreign
-    key could cascade, be set to NULL, or block deleting a person, and the row must never change.
-    No HistoricalRecords either: the row never changes, so it has no versions.
-    """
-
-    Kind = AuditKind
-
-    # The whole log's order. An auto-increment, so that two chains appending at once under their
-    # own locks never ask for the same number; a rolled-back append leaves a gap here, which is
-    # harmless: removals show as gaps in `position`. Not in the hash: the database assigns it on
-    # insert, after the hash has been computed.
-    sequence = models.BigAutoField(primary_key=True)
-    # The council's id, or PORTAL_CHAIN: `council_id` cannot be the chain itself, since a unique
-    # constraint treats NULLs as all different.
-    chain = models.PositiveBigIntegerField()
-    # Assigned under the chain's lock as the previous position + 1 (not an autoincrement, whose
-    # values have gaps after a rollback): a gap here means an event was removed.
-    position = models.PositiveBigIntegerField()
-    at = models.DateTimeField()
-    kind = models.CharField(max_length=50, choices=AuditKind.choices)
-    actor_id = models.PositiveBigIntegerField(null=True, blank=True)
-    actor_name = models.CharField(max_length=200, blank=True)
-    council_id = models.PositiveBigIntegerField(null=True, blank=True)
-    council_name = models.CharField(max_length=200, blank=True)
-    target_model = models.CharField(max_length=100, blank=True, help_text="app_label.model")
-    target_pk = models.CharField(max_length=64, blank=True)
-    # Identifiers and states only: never a password, a concern's details or a letter's text.
-    data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sequence"]
-        constraints = [
-            # Two appends that raced past the lock (there is none on SQLite) cannot both take the
-            # same place; the index also finds a chain's last event, and walks a chain in order.
-            models.UniqueConstraint(
-                fields=["chain", "position"], name="auditevent_one_event_per_position"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(
-                    chain=Coalesce(
-                        "council_id",
-                        models.Value(PORTAL_CHAIN),
-                        output_field=models.PositiveBigIntegerField(),
-                    )
-                ),
-                name="auditevent_chain_is_its_councils",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
-
-    # A guard in save() and delete() is the one exception to "no rules in save()" (STYLE 8): it
-    # is not a business rule but the table's nature, and it must hold however the row is reached
-    # (the admin, a shell, a future service). PostgreSQL's trigger says the same below the ORM.
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
-        kwargs["force_insert"] = True  # never an UPDATE, even with the primary key set
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly(MSG_APPEND_ONLY)
-
-    def canonical(self) -> bytes:
-        """Every field but `hash` and `sequence`, as JSON with sorted keys, no whitespace and the
-        time in UTC ISO 8601: the bytes the hash is computed over. The chain and the position are
-        in it, so an event cannot be moved to another chain or place without changing its hash.
-        (Migration 0008 keeps a frozen copy of this form, to re-seal the old log with: changing
-        it later means re-sealing every chain again, in a migration of its own.)"""
-        fields = {
-            "chain": self.chain,
-            "position": self.position,
-            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "kind": self.kind,
-            "actor_id": self.actor_id,
-            "actor_name": self.actor_name,
-            "council_id": self.council_id,
-            "council_name": self.council_name,
-            "target_model": self.target_model,
-            "target_pk": self.target_pk,
-            "data": self.data,
-            "prev_hash": self.prev_hash,
-        }
-        return json.dumps(
-            fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode()
-
-    def compute_hash(self) -> str:
-        """The SHA-256 of `canonical()`, in hex."""
-        return hashlib.sha256(self.canonical()).hexdigest()
 
 
 def chain_of(council_id: int | None) -> int:

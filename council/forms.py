@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
-from .models import Committee, Council, Document, PoliticalGroup, Role, Seat, User
-from .retention import RetentionPolicy
+from .models import Committee, Council, Document, PoliticalGroup, RetentionPolicy, Role, Seat, User
 
 
 class PortalFormRenderer(TemplatesSetting):

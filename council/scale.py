@@ -36,6 +36,7 @@ from simple_history.utils import bulk_create_with_history, get_history_model_for
 from . import policy
 from .demo import MINIMAL_PDF
 from .discovery import discover
+from .lib.working_days import add_working_days, working_days_before, working_days_between
 from .models import (
     Committee,
     Council,
@@ -47,7 +48,6 @@ from .models import (
     User,
     private_storage,
 )
-from .working_days import add_working_days, working_days_before, working_days_between
 
 SCALE_PASSWORD = "scale-password-2026"
 # Every scale clerk shares this authenticator secret (RFC 6238's test key), so that a load test

@@ -24,8 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import privacy, uploads
+from . import privacy
 from .audit import AuditKind, audit_record
+from .lib import uploads
 from .models import (
     Committee,
     Council,
@@ -33,12 +34,12 @@ from .models import (
     GroupMembership,
     Notification,
     PoliticalGroup,
+    RetentionPolicy,
     Role,
     Seat,
     User,
 )
 from .outbox import Notice, notification_create, notifications_create_in_batches
-from .retention import RetentionPolicy
 
 if TYPE_CHECKING:
     from .policy import Standing

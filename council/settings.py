@@ -339,7 +339,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-expired-records": {
         # Data protection: each council's expired personal records and their history rows, by
-        # its retention periods (council/retention.py). Daily; bounded and idempotent.
+        # its retention periods (council.models.RetentionPolicy). Daily; bounded and idempotent.
         "task": "council.tasks.purge_expired_records",
         "schedule": timedelta(days=1),
     },

@@ -33,7 +33,7 @@ MSG_NOT_TEXT = (
     "This file is not plain text, although its name ends in {ext}. Save the protocol as plain "
     "text, or upload the Word document (.docx) itself."
 )
-# A web page or an XML file saved with a text file's name (as council/uploads.py refuses them).
+# A web page or an XML file saved with a text file's name (as council/lib/uploads.py refuses them).
 MARKUP_STARTS = ("<!doctype", "<html", "<script", "<svg", "<?xml")
 MSG_NOT_DOCX = (
     "This file is not a Word document that can be read, although its name ends in .docx. Open it "

@@ -12,6 +12,6 @@ adds only its own.
 
 COUNCIL_PAGE = 5
 
-# A list page shows one page of its list (council.pagination.page_of): before the rows, the list's
-# total and the page's ids.
+# A list page shows one page of its list (council.lib.pagination.page_of): before the rows, the
+# list's total and the page's ids.
 PAGE_OF = 2

@@ -30,9 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council import accounts, services
-from council.audit import AuditEvent, AuditKind
 from council.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, current_totp_code
-from council.models import Notification, Role, User
+from council.models import AuditEvent, AuditKind, Notification, Role, User
 
 # ---------------------------------------------------------------------------------------------
 # 1. Site operators

@@ -34,17 +34,17 @@ from correspondence.models import Correspondence, GroupReport, Recipient
 from correspondence.press import services as press
 from correspondence.requests import services as requests
 from council import services
-from council.audit import (
-    GENESIS_HASH,
+from council.audit import GENESIS_HASH, audit_record, verify_chain
+from council.demo import DEMO_PASSWORD
+from council.models import (
     PORTAL_CHAIN,
     AuditEvent,
     AuditKind,
     AuditLogIsAppendOnly,
-    audit_record,
-    verify_chain,
+    PoliticalGroup,
+    Role,
+    User,
 )
-from council.demo import DEMO_PASSWORD
-from council.models import PoliticalGroup, Role, User
 from council.policy import standing_for
 from protocol import services as protocol
 

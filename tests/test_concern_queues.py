@@ -16,9 +16,9 @@ from concerns import services
 from concerns.models import Concern
 from council import policy
 from council.demo import DEMO_TOTP_SECRET
+from council.lib.working_days import add_working_days, working_days_before
 from council.models import Notification, Seat
 from council.policy import standing_for
-from council.working_days import add_working_days, working_days_before
 from protocol import services as protocol_services
 from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 from tests.test_concerns import arrange, formal, new_councillor, raise_concern

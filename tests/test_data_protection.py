@@ -29,11 +29,17 @@ from correspondence.models import (
 )
 from correspondence.requests import services as requests
 from council import outbox, privacy, services
-from council.audit import AuditEvent, AuditKind
-from council.models import Document, Notification, Role, User
+from council.models import (
+    AuditEvent,
+    AuditKind,
+    Document,
+    Notification,
+    RetentionPolicy,
+    Role,
+    User,
+)
 from council.policy import standing_for
 from council.privacy import months_before, start_of
-from council.retention import RetentionPolicy
 from protocol.models import ProtocolVersion
 from tests.query_counts import COUNCIL_PAGE
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from correspondence.models import DocumentAccess, InformationRequest, RequestEvent, Route
 from correspondence.requests import services
 from council import services as council_services
+from council.lib.working_days import add_working_days
 from council.models import Notification, Role
 from council.policy import standing_for
-from council.working_days import add_working_days
 from tests.query_counts import COUNCIL_PAGE, PAGE_OF
 
 Status = InformationRequest.Status

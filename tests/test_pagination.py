@@ -1,5 +1,5 @@
-"""Lists that stay cheap as they grow (issue 16, council.pagination): one page of 50 rows with the
-total, the same way on every list page, its links keeping the list's filters."""
+"""Lists that stay cheap as they grow (issue 16, council.lib.pagination): one page of 50 rows with
+the total, the same way on every list page, its links keeping the list's filters."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from council import services
 from council.demo import MINIMAL_PDF
+from council.lib.pagination import PER_PAGE, page_of
 from council.models import Document
-from council.pagination import PER_PAGE, page_of
 from tests.test_information_requests import add_requests
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from council.working_days import add_working_days, is_working_day, working_days_between
+from council.lib.working_days import add_working_days, is_working_day, working_days_between
 
 
 def test_r9_ten_working_days_over_an_ordinary_fortnight():

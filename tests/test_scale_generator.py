@@ -32,8 +32,8 @@ from correspondence.models import (
 from correspondence.requests import services as request_services
 from council import policy, scale
 from council.demo import MINIMAL_PDF
+from council.lib.working_days import add_working_days
 from council.models import Council, Document, Role, User
-from council.working_days import add_working_days
 from protocol import services as protocol_services
 from protocol.models import ProtocolVersion, Section
 

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from council import uploads
 from council.demo import MINIMAL_PDF
+from council.lib import uploads
 from council.models import Document
 from protocol import importer
 from tests import test_hostile_input as hostile

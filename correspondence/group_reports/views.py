@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.pagination import page_of
+from council.lib.pagination import page_of
 from council.shortcuts import council_page, form_page, posted, run_service
 
 from ..models import GroupReport

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from council import policy
 from council.forms import EndForm
+from council.lib.pagination import page_of
 from council.models import Council, PreElectionPeriod, Spokesperson
-from council.pagination import page_of
 from council.shortcuts import MAX_LIST, council_page, form_action, form_page, posted, run_service
 
 from ..models import PressEnquiry, PressRelease

@@ -20,15 +20,15 @@ from django.utils import timezone
 
 from council import policy
 from council.audit import AuditKind, audit_record
-from council.models import Council, Document, User
-from council.outbox import Notice, notification_create, notifications_create_in_batches
-from council.policy import Standing
-from council.services import save_recorded
-from council.working_days import (
+from council.lib.working_days import (
     add_working_days,
     working_days_before,
     working_days_between,
 )
+from council.models import Council, Document, User
+from council.outbox import Notice, notification_create, notifications_create_in_batches
+from council.policy import Standing
+from council.services import save_recorded
 
 from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent, Route
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.pagination import page_of
+from council.lib.pagination import page_of
 from council.shortcuts import (
     MAX_LIST,
     council_page,

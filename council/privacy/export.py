@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..audit import AuditEvent
 from ..models import (
+    AuditEvent,
     Council,
     GroupMembership,
     Notification,

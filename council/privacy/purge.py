@@ -17,10 +17,10 @@ from ..audit import AuditKind, audit_record
 from ..models import (
     Council,
     Notification,
+    RetentionPolicy,
     Role,
     User,
 )
-from ..retention import RetentionPolicy
 from .registry import notification_guards, purges, register_purge
 
 # At most this many records of one kind per council per run: a backlog (a council's first run, a

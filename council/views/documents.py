@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .. import forms, policy, services
+from ..lib.pagination import page_of
 from ..models import Document
-from ..pagination import page_of
 from ..shortcuts import council_page, form_page, posted, run_service, stream_document
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .. import policy
-from ..history import timeline
+from ..lib.timeline import timeline
 from ..models import Committee, Document, GroupMembership, PoliticalGroup, Role, Seat
 from ..shortcuts import council_page
 

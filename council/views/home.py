@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import forms, panels, policy, services
-from ..models import Role
-from ..retention import RetentionPolicy
+from ..models import RetentionPolicy, Role
 from ..shortcuts import council_page, form_page, posted, run_service
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import forms, policy, services
+from ..lib.pagination import page_of
 from ..models import GroupMembership, Role, Seat
-from ..pagination import page_of
 from ..shortcuts import council_page, form_page, posted, run_service
 
 

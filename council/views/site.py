@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import outbox, policy
+from ..lib.pagination import page_of
 from ..models import Council, Notification, Role
-from ..pagination import page_of
 
 
 @login_not_required

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import forms, policy, services
+from ..lib.pagination import page_of
 from ..models import Committee, GroupMembership, PoliticalGroup, Seat
-from ..pagination import page_of
 from ..shortcuts import MAX_LIST, council_page, form_page, posted, run_service
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from correspondence.models import DocumentAccess, InformationRequest
 from council.demo import DEMO_PASSWORD, PEOPLE
-from council.working_days import add_working_days
+from council.lib.working_days import add_working_days
 
 from .conftest import TIMEOUT_MS, assert_accessible
 from .test_foundation_journeys import fresh_totp_code, sign_in, sign_in_person

@@ -4,7 +4,8 @@ or a monitoring check can alert on it."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from council.audit import AuditEvent, ChainStatus, verify_chain
+from council.audit import ChainStatus, verify_chain
+from council.models import AuditEvent
 
 
 def _line(status: ChainStatus) -> str:
