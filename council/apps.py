@@ -1,55 +1,23 @@
 from django.apps import AppConfig
 
-MSG_ADDRESS_IN_DISPUTE = (
-    "Your password is set, but your email address is confirmed on another account, so you cannot "
-    "sign in with it yet. Ask the Proper Officer, who invited you, to sort it out."
-)
-
-
-def confirm_email_on_password_set(sender, request, user, **kwargs):
-    """allauth tells us when someone sets a password from an emailed link; for an invited person
-    that proves the address is theirs (the rule itself lives in the service)."""
-    from django.contrib import messages
-
-    from . import services
-
-    if not services.email_confirm_after_password_set(user=user):
-        messages.error(request, MSG_ADDRESS_IN_DISPUTE)
-
-
-def start_session_clocks(sender, request, user, **kwargs):
-    """A person signed in: their session's idle and lifetime clocks start (council.accounts).
-    Short sessions for everyone who must use two-factor, and for site operators."""
-    from . import accounts, policy
-
-    if request is not None and hasattr(request, "session"):
-        accounts.session_started(request, short=policy.must_use_two_factor(user))
-
-
-def record_sign_in_failure(sender, credentials, request=None, **kwargs):
-    """Django sends this for allauth's sign-in too (allauth signs in through
-    django.contrib.auth.authenticate), with the password already masked. Only records (R27)."""
-    from . import services
-
-    email = credentials.get("email") or credentials.get("username") or ""
-    services.sign_in_failure_record(step="password", email=str(email))
-
-
-def record_two_factor_failure(sender, user, request=None, **kwargs):
-    """allauth.mfa: a wrong two-factor code after a right password. Only records (R27)."""
-    from . import services
-
-    services.sign_in_failure_record(step="two_factor", user=user)
-
 
 class CouncilConfig(AppConfig):
     name = "council"
     verbose_name = "Council structure"
 
     def ready(self) -> None:
+        """Signals only: the sign-in events (council.accounts.signals, council.logs). Other apps'
+        panels, demo, scale and privacy parts are found when first needed (council.discovery)."""
         from allauth.account.signals import password_reset
         from allauth.mfa.signals import authentication_failed
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from .accounts.signals import (
+            confirm_email_on_password_set,
+            record_sign_in_failure,
+            record_two_factor_failure,
+            start_session_clocks,
+        )
 
         password_reset.connect(confirm_email_on_password_set, dispatch_uid="council-confirm-email")
         user_login_failed.connect(record_sign_in_failure, dispatch_uid="council-audit-sign-in")

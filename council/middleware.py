@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_vary_headers
 
 from . import policy
-from .accounts import session_expired
+from .accounts.sessions import session_expired
 from .logs import security_event
 
 # allauth's pages (setting up two-factor, signing out), static files, the health check, and the
@@ -77,7 +77,7 @@ class PrivatePagesMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Signs a person out when their session has ended (council.accounts.session_expired): after
+    """Signs a person out when their session has ended (council.accounts.sessions): after
     SESSION_IDLE_SECONDS with no request, or SESSION_SHORT_MAX_SECONDS / SESSION_COOKIE_AGE after
     sign-in. The page they asked for then sends them to sign in again, saying why.
 

@@ -191,7 +191,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # allauth: email is the login, nobody signs themselves up (the clerk invites people).
-ACCOUNT_ADAPTER = "council.adapters.PortalAccountAdapter"
+ACCOUNT_ADAPTER = "council.accounts.adapters.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -210,10 +210,10 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CHANGE_EMAIL = True
 # An address another account holds, or an invitation waits on, cannot be added (council.accounts).
-ACCOUNT_FORMS = {"add_email": "council.accounts.PortalAddEmailForm"}
+ACCOUNT_FORMS = {"add_email": "council.accounts.forms.PortalAddEmailForm"}
 # Password-reset links last an hour; an invitation's link (the same page, for someone with no
-# password yet) three days, as its email says (council.tokens.PortalTokenGenerator).
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "council.tokens.PortalTokenGenerator"
+# password yet) three days, as its email says (council.accounts.tokens.PortalTokenGenerator).
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "council.accounts.tokens.PortalTokenGenerator"
 PASSWORD_RESET_LINK_SECONDS = env_int("PASSWORD_RESET_LINK_SECONDS", 3600)
 INVITATION_LINK_SECONDS = env_int("INVITATION_LINK_SECONDS", 3 * 24 * 3600)
 PASSWORD_RESET_TIMEOUT = max(PASSWORD_RESET_LINK_SECONDS, INVITATION_LINK_SECONDS)

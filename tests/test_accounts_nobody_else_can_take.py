@@ -29,7 +29,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from council import accounts, services
+from council import services
+from council.accounts.forms import MSG_ADDRESS_IN_USE
 from council.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, current_totp_code
 from council.models import AuditEvent, AuditKind, Notification, Role, User
 
@@ -242,7 +243,7 @@ def test_an_address_held_by_another_account_or_an_invitation_cannot_be_added(
     mail.outbox.clear()
     response = add_address(client_for("councillor2"), taken)
     assert response.status_code == 200
-    assert accounts.MSG_ADDRESS_IN_USE in response.content.decode()
+    assert MSG_ADDRESS_IN_USE in response.content.decode()
     assert not EmailAddress.objects.filter(user=cast.councillor, email=taken).exists()
     assert mail.outbox == []  # no "has given your email address" to the owner
 

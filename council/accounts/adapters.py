@@ -3,7 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
-from .logs import security_event
+from ..logs import security_event
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
