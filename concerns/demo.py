@@ -13,6 +13,7 @@ from council.demo import register_extra
 from council.policy import standing_for
 from protocol.models import Section
 
+from . import formal as formal_procedure
 from . import services
 from .models import Concern, ConcernEvent
 
@@ -114,8 +115,8 @@ def demo_concerns(cast) -> None:
         text="The monitoring officer met both; no agreement was reached.",
         acting_user=cast.clerk,
     )
-    services.concern_start_formal(concern=formal, acting_user=cast.clerk, today=ago(10))
-    services.hearing_arrange(
+    formal_procedure.concern_start_formal(concern=formal, acting_user=cast.clerk, today=ago(10))
+    formal_procedure.hearing_arrange(
         concern=formal,
         held_on=today + timedelta(days=9),
         members=[cast.personnel, cast.vice_chair, cast.councillor],

@@ -31,9 +31,10 @@ from council.scale import (
 )
 from protocol.models import Section
 
+from .formal import COMPANION_OFFER, PANEL_OUTCOMES
 from .models import Concern, ConcernEvent, Hearing, PanelMember, Party
 from .routing import OMBUDSMAN_WALES
-from .services import COMPANION_OFFER, PANEL_OUTCOMES, STAGE_WORKING_DAYS
+from .services import STAGE_WORKING_DAYS
 
 CONCERNS_PER_COUNCIL = 50
 HISTORY_DAYS = 1825
@@ -199,7 +200,7 @@ class _Case:
         self.events.append((kind, actor, audience, text, at))
 
     def _move(self, stage: str, day: date) -> None:
-        """services._move: the stage, when it started and when it is due (R23)."""
+        """concerns.services._move: the stage, when it started and when it is due (R23)."""
         refusal = self.concern.why_not(stage)
         if refusal:  # the generator itself broke the stage table: fail loudly
             raise ValueError(refusal)
@@ -248,7 +249,7 @@ class _Case:
         self._event(Event.REFERRED, c.handler, Audience.RAISER, text, day)
 
     def formal(self, day: date) -> None:
-        """services.concern_start_formal (R22: the subject was told first)."""
+        """concerns.formal.concern_start_formal (R22: the subject was told first)."""
         self._move(Stage.FORMAL, day)
         text = "The matter goes to the formal procedure. A panel of the personnel committee will "
         self._event(Event.FORMAL, self.concern.handler, Audience.BOTH, text + "hear it.", day)
@@ -277,7 +278,8 @@ class _Case:
         return panel
 
     def hearing(self, kind: str, arranged: date, held_on: date, panel) -> Hearing:
-        """services.hearing_arrange: sometimes moved within 5 working days for the companion."""
+        """concerns.formal.hearing_arrange: sometimes moved within 5 working days for the
+        companion."""
         companion = self.rng.choice(["", "", "A colleague", "A trade union representative"])
         moved = companion and self.rng.random() < 0.3
         at = moment(arranged, self.rng, after=self.events[-1][4])
@@ -299,7 +301,7 @@ class _Case:
         return hearing
 
     def decide(self, hearing: Hearing, day: date) -> None:
-        """services.hearing_decide: a first decision opens the time to appeal; an appeal's
+        """concerns.formal.hearing_decide: a first decision opens the time to appeal; an appeal's
         closes the concern."""
         c = self.concern
         outcome = self.rng.choice(PANEL_OUTCOMES)

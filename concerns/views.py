@@ -17,7 +17,7 @@ from council.lib.timeline import timeline
 from council.models import Role, User
 from council.shortcuts import council_page, form_action, posted, run_service
 
-from . import forms, services
+from . import formal, forms, services
 from .models import Concern, Hearing, PanelMember
 
 Stage = Concern.Stage
@@ -422,7 +422,7 @@ def outcomes(request, standing):
 def concern_formal(request, standing, pk):
     concern = _handled(standing, pk)
     try:
-        services.concern_start_formal(concern=concern, acting_user=request.user)
+        formal.concern_start_formal(concern=concern, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -434,7 +434,7 @@ def concern_formal(request, standing, pk):
 def hearing_arrange(request, standing, pk):
     concern = _handled(standing, pk)
     kind = Hearing.Kind.APPEAL if concern.stage == Stage.APPEAL else Hearing.Kind.HEARING
-    eligible, short = services.panel_candidates(concern=concern, kind=kind, on=standing.on)
+    eligible, short = formal.panel_candidates(concern=concern, kind=kind, on=standing.on)
     councillors = User.objects.filter(
         pk__in=Role.objects.current(standing.on)
         .filter(council=standing.council, kind=Role.Kind.COUNCILLOR)
@@ -455,7 +455,7 @@ def hearing_arrange(request, standing, pk):
         standing,
         concern,
         form,
-        lambda data: services.hearing_arrange(
+        lambda data: formal.hearing_arrange(
             concern=concern,
             held_on=data["held_on"],
             members=list(data["members"]),
@@ -486,7 +486,7 @@ def hearing_move(request, standing, pk):
         standing,
         concern,
         forms.MoveHearingForm(posted(request), initial={"companion": hearing.companion}),
-        lambda data: services.hearing_move(
+        lambda data: formal.hearing_move(
             hearing=hearing,
             held_on=data["held_on"],
             companion=data["companion"],
@@ -509,7 +509,7 @@ def hearing_decide(request, standing, pk):
         standing,
         concern,
         forms.DecisionForm(posted(request)),
-        lambda data: services.hearing_decide(
+        lambda data: formal.hearing_decide(
             hearing=hearing,
             outcome=data["outcome"],
             reasons=data["reasons"],
@@ -532,7 +532,7 @@ def concern_appeal(request, standing, pk):
         standing,
         concern,
         forms.AppealForm(posted(request)),
-        lambda data: services.concern_appeal(
+        lambda data: formal.concern_appeal(
             concern=concern, grounds=data["grounds"], acting_user=request.user
         ),
         title="Appeal the decision",

@@ -46,10 +46,23 @@ def posted(request, files=False):
     return (request.POST, request.FILES) if files else request.POST
 
 
-def form_page(request, standing, form, *, title, submit, back=None, intro="", multipart=False):
+def form_page(
+    request,
+    standing,
+    form,
+    *,
+    title,
+    submit,
+    back=None,
+    intro="",
+    multipart=False,
+    template="council/form_page.html",
+    context=None,
+):
+    """A form on a page: the shared layout (council/form_page.html), or a page of its own."""
     return render(
         request,
-        "council/form_page.html",
+        template,
         {
             "standing": standing,
             "form": form,
@@ -58,23 +71,55 @@ def form_page(request, standing, form, *, title, submit, back=None, intro="", mu
             "back": back,
             "intro": intro,
             "multipart": multipart,
+            **(context or {}),
         },
     )
 
 
 def form_action(
-    request, standing, form, action, *, done, next_url, title, submit, back=None, intro=""
+    request,
+    standing,
+    form,
+    action,
+    *,
+    done,
+    next_url=None,
+    title,
+    submit,
+    back=None,
+    intro="",
+    multipart=False,
+    template="council/form_page.html",
+    context=None,
 ):
-    """The shape of a page that runs one service from a form: on a valid POST, call `action(data)`
-    (a ValidationError becomes form errors, nothing lost), say `done` (a string, or a function of
-    the result) and go to `next_url`; otherwise show the form."""
+    """The shape of a page that runs one service from a form: on a valid POST, call
+    `action(form.cleaned_data)` (a ValidationError becomes form errors, nothing lost), say `done`
+    and go to `next_url`; otherwise show the form, bound to what was sent.
+
+    `done` is the message, or a function of the service's result that gives it. `next_url` is a
+    URL, or a function of the result that gives a URL or an object; left out, it is the result
+    itself (its `get_absolute_url`). `back` is the page's "Back" link (`next_url` when that is a
+    URL). A page of its own (`template`, with `context`) gets the same context as the shared one.
+    """
     if request.method == "POST" and form.is_valid():
         result = run_service(form, lambda: action(form.cleaned_data))
         if result:
             messages.success(request, done(result) if callable(done) else done)
-            return redirect(next_url)
+            target = next_url(result) if callable(next_url) else (next_url or result)
+            return redirect(target)
+    if back is None and isinstance(next_url, str):
+        back = next_url
     return form_page(
-        request, standing, form, title=title, submit=submit, back=back or next_url, intro=intro
+        request,
+        standing,
+        form,
+        title=title,
+        submit=submit,
+        back=back,
+        intro=intro,
+        multipart=multipart,
+        template=template,
+        context=context,
     )
 
 

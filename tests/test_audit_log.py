@@ -25,6 +25,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from concerns import formal as concern_formal
 from concerns import services as concerns
 from concerns.models import Concern
 from correspondence.group_reports import services as group_reports
@@ -280,10 +281,10 @@ def test_r27_every_stage_change_of_a_concern_appends_one_event(cast):
     since.one(
         AuditKind.CONCERN_SUBJECT_TOLD, actor=cast.clerk, council=cast.council, target=concern
     )
-    concerns.concern_start_formal(concern=concern, acting_user=cast.clerk)
+    concern_formal.concern_start_formal(concern=concern, acting_user=cast.clerk)
     since.one(AuditKind.CONCERN_FORMAL, actor=cast.clerk, council=cast.council, target=concern)
     first = date(2030, 3, 4)  # a Monday
-    hearing = concerns.hearing_arrange(
+    hearing = concern_formal.hearing_arrange(
         concern=concern,
         held_on=first,
         members=[cast.personnel, cast.vice_chair, cast.councillor],
@@ -292,20 +293,20 @@ def test_r27_every_stage_change_of_a_concern_appends_one_event(cast):
     since.one(
         AuditKind.CONCERN_HEARING_ARRANGED, actor=cast.clerk, council=cast.council, target=hearing
     )
-    concerns.hearing_move(
+    concern_formal.hearing_move(
         hearing=hearing, held_on=first + timedelta(days=1), companion="Ann", acting_user=cast.clerk
     )
     since.one(
         AuditKind.CONCERN_HEARING_MOVED, actor=cast.clerk, council=cast.council, target=hearing
     )
-    concerns.hearing_decide(
+    concern_formal.hearing_decide(
         hearing=hearing, outcome="upheld", reasons="Found.", acting_user=cast.clerk
     )
     event = since.one(
         AuditKind.CONCERN_HEARING_DECIDED, actor=cast.clerk, council=cast.council, target=hearing
     )
     assert event.data == {"concern_id": concern.pk, "kind": "hearing", "outcome": "upheld"}
-    concerns.concern_appeal(concern=concern, grounds="Unfair.", acting_user=cast.councillor2)
+    concern_formal.concern_appeal(concern=concern, grounds="Unfair.", acting_user=cast.councillor2)
     since.one(
         AuditKind.CONCERN_APPEALED, actor=cast.councillor2, council=cast.council, target=concern
     )

@@ -12,6 +12,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
+from concerns import formal as formal_procedure
 from concerns import services
 from concerns.models import Concern
 from council import policy
@@ -110,7 +111,7 @@ def test_r23_a_new_stage_earns_its_own_reminders(cast):
 def test_r23_no_reminder_while_the_parties_may_still_appeal(cast):
     concern = formal(cast)
     hearing = arrange(cast, concern, "personnel", "vice_chair", "councillor")
-    services.hearing_decide(
+    formal_procedure.hearing_decide(
         hearing=hearing, outcome="upheld", reasons="Proven.", acting_user=cast.clerk
     )
     concern.refresh_from_db()
@@ -148,7 +149,7 @@ def test_r23_each_stage_says_what_it_waits_for_and_from_whom(cast):
     services.concern_tell_subject(concern=concern, message="Raised.", acting_user=cast.clerk)
     concern.refresh_from_db()
     assert services.waiting_for(concern, today).what.startswith("Informal resolution")
-    services.concern_start_formal(concern=concern, acting_user=cast.clerk)
+    formal_procedure.concern_start_formal(concern=concern, acting_user=cast.clerk)
     concern.refresh_from_db()
     assert services.waiting_for(concern, today).what == "A hearing to be arranged, with a panel"
     hearing = arrange(cast, concern, "personnel", "vice_chair", "councillor")
@@ -157,7 +158,9 @@ def test_r23_each_stage_says_what_it_waits_for_and_from_whom(cast):
     assert waiting.whom == f"The panel: {cast.personnel.name}, {cast.vice_chair.name}, " + (
         cast.councillor.name
     )
-    services.hearing_decide(hearing=hearing, outcome="upheld", reasons="R.", acting_user=cast.clerk)
+    formal_procedure.hearing_decide(
+        hearing=hearing, outcome="upheld", reasons="R.", acting_user=cast.clerk
+    )
     concern.refresh_from_db()
     assert services.waiting_for(concern, today).whom == "The two people"
     assert services.waiting_for(concern, overdue(concern)) == services.Waiting(

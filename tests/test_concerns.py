@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from concerns import formal as formal_procedure
 from concerns import services
 from concerns.models import Concern, ConcernEvent
 from concerns.routing import OMBUDSMAN_WALES
@@ -145,13 +146,13 @@ def test_r18_the_formal_procedure_cannot_skip_the_informal_step(cast):
     concern = raise_concern(cast, "councillor", "rfo")
     services.concern_tell_subject(concern=concern, message="Raised.", acting_user=cast.chair)
     with pytest.raises(ValidationError, match="informally first"):
-        services.concern_start_formal(concern=concern, acting_user=cast.chair)
+        formal_procedure.concern_start_formal(concern=concern, acting_user=cast.chair)
     concern.refresh_from_db()
     assert concern.stage == Stage.TRIAGE
     services.concern_triage(
         concern=concern, next_stage=Stage.INFORMAL, note="", acting_user=cast.chair
     )
-    concern = services.concern_start_formal(concern=concern, acting_user=cast.clerk)
+    concern = formal_procedure.concern_start_formal(concern=concern, acting_user=cast.clerk)
     assert concern.stage == Stage.FORMAL
 
 
@@ -425,7 +426,7 @@ def formal(cast, raiser="officer", subject="councillor2"):
     services.concern_tell_subject(
         concern=concern, message="A concern has been raised with you.", acting_user=concern.handler
     )
-    return services.concern_start_formal(concern=concern, acting_user=concern.handler)
+    return formal_procedure.concern_start_formal(concern=concern, acting_user=concern.handler)
 
 
 def person(cast, who):
@@ -433,7 +434,7 @@ def person(cast, who):
 
 
 def arrange(cast, concern, *members, substitutes=None, on=None):
-    return services.hearing_arrange(
+    return formal_procedure.hearing_arrange(
         concern=concern,
         held_on=on or TODAY() + timedelta(days=14),
         members=[person(cast, m) for m in members],
@@ -496,7 +497,7 @@ def test_r17_r20_an_earlier_handler_cannot_sit_on_the_panel(cast):
     assert concern.handler == cast.vice_chair
     with pytest.raises(ValidationError, match="Tom Evans cannot sit on this panel: they handled"):
         arrange(cast, concern, *PANEL)
-    eligible, short = services.panel_candidates(concern=concern, kind="hearing", on=TODAY())
+    eligible, short = formal_procedure.panel_candidates(concern=concern, kind="hearing", on=TODAY())
     assert (eligible, short) == ([cast.councillor, cast.personnel], 1)
 
 
@@ -519,7 +520,7 @@ def test_r20_when_the_committee_cannot_form_a_panel_substitutes_need_their_minut
 def test_r22_the_person_is_told_in_writing_before_a_formal_stage(cast):
     concern = raise_concern(cast, "officer", "councillor2")
     with pytest.raises(ValidationError, match="Tell Bea Lewis in writing first"):
-        services.concern_start_formal(concern=concern, acting_user=cast.clerk)
+        formal_procedure.concern_start_formal(concern=concern, acting_user=cast.clerk)
 
 
 def test_r22_a_hearing_moves_within_5_working_days_for_the_companion(cast):
@@ -527,10 +528,10 @@ def test_r22_a_hearing_moves_within_5_working_days_for_the_companion(cast):
     first = date(2030, 3, 4)  # a Monday
     hearing = arrange(cast, concern, *PANEL, on=first)
     with pytest.raises(ValidationError, match="within 5 working days of the first date: by Monday"):
-        services.hearing_move(
+        formal_procedure.hearing_move(
             hearing=hearing, held_on=date(2030, 3, 12), companion="", acting_user=cast.clerk
         )
-    hearing = services.hearing_move(
+    hearing = formal_procedure.hearing_move(
         hearing=hearing, held_on=date(2030, 3, 11), companion="Ann Union", acting_user=cast.clerk
     )
     assert (hearing.held_on, hearing.companion) == (date(2030, 3, 11), "Ann Union")
@@ -539,7 +540,7 @@ def test_r22_a_hearing_moves_within_5_working_days_for_the_companion(cast):
 def test_r22_decision_in_writing_then_appeal_to_members_not_involved_before(cast):
     concern = formal(cast)
     hearing = arrange(cast, concern, *PANEL)
-    services.hearing_decide(
+    formal_procedure.hearing_decide(
         hearing=hearing,
         outcome="upheld",
         reasons="The behaviour was found.",
@@ -551,7 +552,9 @@ def test_r22_decision_in_writing_then_appeal_to_members_not_involved_before(cast
     assert decision.audience == ConcernEvent.Audience.BOTH
     assert "Either of you may appeal by" in decision.text
     # The councillor it is about appeals.
-    services.concern_appeal(concern=concern, grounds="Unfair.", acting_user=cast.councillor2)
+    formal_procedure.concern_appeal(
+        concern=concern, grounds="Unfair.", acting_user=cast.councillor2
+    )
     concern.refresh_from_db()
     assert concern.stage == Stage.APPEAL
     # An appeal panel with a member of the first panel is refused.
@@ -572,12 +575,12 @@ def test_r22_decision_in_writing_then_appeal_to_members_not_involved_before(cast
 def test_r22_an_appeal_after_the_set_time_is_refused(cast):
     concern = formal(cast)
     hearing = arrange(cast, concern, *PANEL)
-    services.hearing_decide(
+    formal_procedure.hearing_decide(
         hearing=hearing, outcome="not_upheld", reasons="Not shown.", acting_user=cast.clerk
     )
     concern.refresh_from_db()
     with pytest.raises(ValidationError, match="The time to appeal ended on"):
-        services.concern_appeal(
+        formal_procedure.concern_appeal(
             concern=concern,
             grounds="Late.",
             acting_user=cast.officer,

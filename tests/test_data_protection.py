@@ -16,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from concerns import formal as concern_formal
 from concerns import services as concerns
 from concerns.models import Concern, ConcernEvent, Hearing, PanelMember
 from correspondence.letters import services as letters
@@ -113,8 +114,8 @@ def closed_concern_with_hearing(cast, what):
     closed, with events, a hearing, panel members and their history rows."""
     made = concern(cast, cast.officer, cast.councillor2, what)
     concerns.concern_tell_subject(concern=made, message="Raised with you.", acting_user=cast.clerk)
-    concerns.concern_start_formal(concern=made, acting_user=cast.clerk)
-    concerns.hearing_arrange(
+    concern_formal.concern_start_formal(concern=made, acting_user=cast.clerk)
+    concern_formal.hearing_arrange(
         concern=made,
         held_on=TODAY() + timedelta(days=10),
         members=[cast.personnel, cast.vice_chair, cast.councillor],

@@ -87,6 +87,7 @@ def _more_states(cast: Cast) -> None:
     """States the matrix does not need but the forms do: a request waiting for the councillor's
     clarification, a granted one not yet opened, a formal concern without its hearing, a decided
     one open to appeal, a person whose invitation is pending."""
+    from concerns import formal as concern_formal
     from concerns import services as concerns
     from correspondence.requests import services as requests
     from council import services
@@ -120,7 +121,7 @@ def _more_states(cast: Cast) -> None:
             what_happened=what,
         )
         concerns.concern_tell_subject(concern=concern, message="Raised.", acting_user=cast.clerk)
-        return concerns.concern_start_formal(concern=concern, acting_user=cast.clerk)
+        return concern_formal.concern_start_formal(concern=concern, acting_user=cast.clerk)
 
     concerns.concern_raise(
         raiser=standing_for(cast.officer, cast.council),
@@ -130,13 +131,13 @@ def _more_states(cast: Cast) -> None:
     )
     formal("hostile formal")
     decided = formal("hostile decided")
-    hearing = concerns.hearing_arrange(
+    hearing = concern_formal.hearing_arrange(
         concern=decided,
         held_on=TODAY() + timedelta(days=3),
         members=[cast.personnel, cast.vice_chair, cast.councillor],
         acting_user=cast.clerk,
     )
-    concerns.hearing_decide(
+    concern_formal.hearing_decide(
         hearing=hearing, outcome="upheld", reasons="The panel agreed.", acting_user=cast.clerk
     )
     services.person_invite(

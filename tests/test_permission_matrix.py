@@ -697,6 +697,7 @@ def make_matrix_data(cast):
     delegated = ask(cast.chair, "matrix delegated", [cast.confidential_document])
     requests.request_delegate(info_request=delegated, officer=cast.rfo, acting_user=cast.clerk)
 
+    from concerns import formal as concern_formal
     from concerns import services as concerns
 
     def concern(raiser, subject, what):
@@ -713,8 +714,8 @@ def make_matrix_data(cast):
     concern(cast.councillor, cast.clerk, "matrix concern about the clerk")
     heard = concern(cast.officer, cast.councillor2, "matrix concern, formal")
     concerns.concern_tell_subject(concern=heard, message="Raised with you.", acting_user=cast.clerk)
-    concerns.concern_start_formal(concern=heard, acting_user=cast.clerk)
-    concerns.hearing_arrange(
+    concern_formal.concern_start_formal(concern=heard, acting_user=cast.clerk)
+    concern_formal.hearing_arrange(
         concern=heard,
         held_on=timezone.localdate() + timedelta(days=10),
         members=[cast.personnel, cast.vice_chair, cast.councillor],
