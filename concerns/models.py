@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from council.models import Council
@@ -163,6 +164,11 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """The concern's page, where every step on it goes back to. For redirects: on a list it
+        would cost a query per row for the council's slug."""
+        return reverse("concerns:concern_detail", args=[self.council.slug, self.pk])
 
     def why_not(self, stage: str) -> str | None:
         """Why the workflow does not let this concern move to `stage` next, or None when it does:

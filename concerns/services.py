@@ -63,10 +63,6 @@ MSG_ALREADY_TOLD = "{person} was already told on {day}."
 MSG_NOBODY_TO_TELL = "This concern is about the working relationship, not a person."
 
 
-def _link(concern: Concern) -> str:
-    return reverse("concerns:concern_detail", args=[concern.council.slug, concern.pk])
-
-
 def _notice(concern: Concern, user: User, key: str, link: str = "") -> Notice:
     """R16: the same content-free notice for every concern event."""
     return Notice(
@@ -76,7 +72,7 @@ def _notice(concern: Concern, user: User, key: str, link: str = "") -> Notice:
         kind="concern",
         subject=NOTICE_SUBJECT,
         body=NOTICE_BODY,
-        link=link or _link(concern),
+        link=link or concern.get_absolute_url(),
     )
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
@@ -29,10 +28,6 @@ def _get_concern(standing, pk) -> Concern:
     return get_object_or_404(
         visible.select_related("council", "raised_by", "subject", "handler"), pk=pk
     )
-
-
-def _detail_url(standing, concern) -> str:
-    return reverse("concerns:concern_detail", args=[standing.council.slug, concern.pk])
 
 
 def _handled(standing, pk) -> Concern:
@@ -93,7 +88,7 @@ def concern_new(request, standing):
                     f"Your concern is raised. {concern.handler.name if concern.handler else ''} "
                     f"will look at it by {concern.stage_due_on:%A %-d %B %Y}.",
                 )
-                return redirect(_detail_url(standing, concern))
+                return redirect(concern)
     return render(
         request,
         "concerns/concern_new.html",
@@ -157,22 +152,15 @@ def concern_withdraw(request, standing, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Your concern is withdrawn.")
-    return redirect(_detail_url(standing, concern))
+    return redirect(concern)
 
 
-def _handler_form(request, standing, concern, form, action, *, title, submit, done, intro=""):
-    """The shape of every handler step: a form, one service, a message, back to the concern."""
-    return form_action(
-        request,
-        standing,
-        form,
-        action,
-        done=done,
-        next_url=_detail_url(standing, concern),
-        title=title,
-        submit=submit,
-        intro=intro,
-    )
+def _handler_form(request, standing, concern, form, action, **page):
+    """The shape of every handler step: a form, one service, a message, back to the concern (a
+    URL, not the service's result: that is the concern, an event or a hearing, and the page's
+    "Back" link goes there too). The page's words (title, submit, done, intro) are form_action's.
+    Each step's form has the service's arguments as its fields, so the action passes them on."""
+    return form_action(request, standing, form, action, next_url=concern.get_absolute_url(), **page)
 
 
 @council_page(policy.can_view_council_home)
@@ -183,12 +171,7 @@ def concern_triage(request, standing, pk):
         standing,
         concern,
         forms.TriageForm(posted(request)),
-        lambda data: services.concern_triage(
-            concern=concern,
-            next_stage=data["next_stage"],
-            note=data["note"],
-            acting_user=request.user,
-        ),
+        lambda data: services.concern_triage(concern=concern, **data, acting_user=request.user),
         title="Triage this concern",
         submit="Record the next step",
         done="The next step is recorded.",
@@ -205,7 +188,7 @@ def concern_tell(request, standing, pk):
         concern,
         forms.TellForm(posted(request)),
         lambda data: services.concern_tell_subject(
-            concern=concern, message=data["message"], acting_user=request.user
+            concern=concern, **data, acting_user=request.user
         ),
         title=f"Tell {concern.subject_label} about this concern",
         submit="Send in writing",
@@ -221,13 +204,7 @@ def concern_note(request, standing, pk):
         standing,
         concern,
         forms.NoteForm(posted(request)),
-        lambda data: services.concern_add_note(
-            concern=concern,
-            kind=data["kind"],
-            audience=data["audience"],
-            text=data["text"],
-            acting_user=request.user,
-        ),
+        lambda data: services.concern_add_note(concern=concern, **data, acting_user=request.user),
         title="Record a step",
         submit="Record it",
         done="It is recorded.",
@@ -242,12 +219,7 @@ def concern_refer(request, standing, pk):
         standing,
         concern,
         forms.ReferForm(posted(request), initial={"referred_on": standing.on}),
-        lambda data: services.concern_refer(
-            concern=concern,
-            referred_on=data["referred_on"],
-            reference=data["reference"],
-            acting_user=request.user,
-        ),
+        lambda data: services.concern_refer(concern=concern, **data, acting_user=request.user),
         title=f"Refer to {concern.referred_to or 'a body outside the council'}",
         submit="Record the referral",
         done="The referral is recorded.",
@@ -263,14 +235,8 @@ def concern_close(request, standing, pk):
         standing,
         concern,
         forms.CloseForm(posted(request), concern=concern, allowed=allowed),
-        lambda data: services.concern_close(
-            concern=concern,
-            outcome=data["outcome"],
-            reasons=data["reasons"],
-            actions_agreed=data["actions_agreed"],
-            referral_outcome=data.get("referral_outcome", ""),
-            acting_user=request.user,
-        ),
+        # Only a referred concern's form asks for the outside body's outcome: else the default.
+        lambda data: services.concern_close(concern=concern, **data, acting_user=request.user),
         title="Close this concern",
         submit="Close it",
         done="The concern is closed, with its outcome recorded.",
@@ -427,7 +393,7 @@ def concern_formal(request, standing, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The matter goes to the formal procedure. Arrange the hearing.")
-    return redirect(_detail_url(standing, concern))
+    return redirect(concern)
 
 
 @council_page(policy.can_view_council_home)
@@ -470,8 +436,10 @@ def hearing_arrange(request, standing, pk):
     )
 
 
-def _pending_hearing(concern) -> Hearing:
-    hearing = concern.hearings.filter(decided_on__isnull=True).first()
+def _pending_hearing(standing, pk) -> Hearing:
+    """The hearing still to decide of a concern this person handles (its `concern` is that
+    concern, fetched once), or 404."""
+    hearing = _handled(standing, pk).hearings.filter(decided_on__isnull=True).first()
     if hearing is None:
         raise Http404("No hearing is waiting.")
     return hearing
@@ -479,19 +447,13 @@ def _pending_hearing(concern) -> Hearing:
 
 @council_page(policy.can_view_council_home)
 def hearing_move(request, standing, pk):
-    concern = _handled(standing, pk)
-    hearing = _pending_hearing(concern)
+    hearing = _pending_hearing(standing, pk)
     return _handler_form(
         request,
         standing,
-        concern,
+        hearing.concern,
         forms.MoveHearingForm(posted(request), initial={"companion": hearing.companion}),
-        lambda data: formal.hearing_move(
-            hearing=hearing,
-            held_on=data["held_on"],
-            companion=data["companion"],
-            acting_user=request.user,
-        ),
+        lambda data: formal.hearing_move(hearing=hearing, **data, acting_user=request.user),
         title="Move the hearing for the companion",
         submit="Move it",
         done="The hearing is moved.",
@@ -501,20 +463,14 @@ def hearing_move(request, standing, pk):
 
 @council_page(policy.can_view_council_home)
 def hearing_decide(request, standing, pk):
-    concern = _handled(standing, pk)
-    hearing = _pending_hearing(concern)
+    hearing = _pending_hearing(standing, pk)
     panel = ", ".join(m.user.name for m in hearing.panel.select_related("user"))
     return _handler_form(
         request,
         standing,
-        concern,
+        hearing.concern,
         forms.DecisionForm(posted(request)),
-        lambda data: formal.hearing_decide(
-            hearing=hearing,
-            outcome=data["outcome"],
-            reasons=data["reasons"],
-            acting_user=request.user,
-        ),
+        lambda data: formal.hearing_decide(hearing=hearing, **data, acting_user=request.user),
         title="Record the panel's decision",
         submit="Record the decision",
         done="The decision is recorded and sent to both people in writing.",
@@ -532,9 +488,7 @@ def concern_appeal(request, standing, pk):
         standing,
         concern,
         forms.AppealForm(posted(request)),
-        lambda data: formal.concern_appeal(
-            concern=concern, grounds=data["grounds"], acting_user=request.user
-        ),
+        lambda data: formal.concern_appeal(concern=concern, **data, acting_user=request.user),
         title="Appeal the decision",
         submit="Send the appeal",
         done="Your appeal is made. A panel of members not involved before will hear it.",

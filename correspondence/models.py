@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from council.lib.working_days import Deadline, add_working_days
@@ -139,6 +140,9 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.pk}: {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("requests:request_detail", args=[self.council.slug, self.pk])
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.Status(self.status), set())
@@ -341,6 +345,9 @@ class Correspondence(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    def get_absolute_url(self) -> str:
+        return reverse("letters:item_detail", args=[self.council.slug, self.pk])
+
 
 class Recipient(models.Model):
     """A recipient of an item: addressed ("to") or copied ("cc"). There is no blind copy (R10).
@@ -476,6 +483,10 @@ class PressRelease(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        # The press office's page; the public news page (news_detail) is for published ones only.
+        return reverse("press:release_detail", args=[self.council.slug, self.pk])
+
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
 
@@ -542,3 +553,6 @@ class GroupReport(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("group_reports:report_detail", args=[self.council.slug, self.pk])

@@ -26,6 +26,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -103,6 +104,9 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("council:home", args=[self.slug])
 
 
 class UserManager(BaseUserManager):
@@ -207,6 +211,10 @@ class Role(models.Model):
     def __str__(self) -> str:
         return f"{self.title} of {self.council}"
 
+    def get_absolute_url(self) -> str:
+        """A role has no page of its own: it is on the person's page, with their other roles."""
+        return reverse("council:person_detail", args=[self.council.slug, self.user_id])
+
     @property
     def title(self) -> str:
         """The role as people should see it; an acting Proper Officer is shown as such (R4)."""
@@ -265,6 +273,9 @@ class Committee(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("council:committee_detail", args=[self.council.slug, self.pk])
+
 
 class Seat(models.Model):
     """A person's place on a committee, for dated term. The council's chair is the chair of the
@@ -317,6 +328,9 @@ class PoliticalGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("council:group_detail", args=[self.council.slug, self.pk])
 
 
 class GroupMembership(models.Model):
@@ -457,6 +471,9 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("council:document_detail", args=[self.council.slug, self.pk])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from council.models import Council
@@ -71,6 +72,12 @@ class ProtocolVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title}, version {self.number}"
 
+    def get_absolute_url(self) -> str:
+        """The Proper Officer's page of this version, where a change to it shows (the public
+        page is by number: protocol:version). For redirects, not lists: the council's slug is a
+        query unless the council is fetched with the version."""
+        return reverse("protocol:draft", args=[self.council.slug, self.pk])
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
@@ -101,6 +108,11 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.heading}"
+
+    def get_absolute_url(self) -> str:
+        """The section in its version's page, at its anchor: where a change to it, or to its
+        expectations, shows."""
+        return f"{self.version.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from council import policy
 from council.models import Council
 from council.pagecache import public_page, revalidate_always
-from council.shortcuts import council_page, form_page, posted, run_service
+from council.shortcuts import council_page, form_action, form_page, posted
 
 from . import diff, forms, importer, services
 from .models import Expectation, ProtocolVersion, Section
@@ -150,7 +150,7 @@ def draft_start(request, standing):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"Version {version.number} is ready for you to edit.")
-            return redirect("protocol:draft", standing.council.slug, version.pk)
+            return redirect(version)
     else:
         messages.error(request, "Choose where to start from.")
     return redirect("protocol:manage", standing.council.slug)
@@ -209,22 +209,29 @@ def import_confirm(request, standing):
         messages.error(request, " ".join(error.messages))
         return redirect("protocol:manage", standing.council.slug)
     messages.success(request, f"Version {version.number} is saved as a draft. Check it below.")
-    return redirect("protocol:draft", standing.council.slug, version.pk)
+    return redirect(version)
+
+
+# Fetched with the council: the page to go back to (get_absolute_url) names it.
 
 
 def _version(standing, pk) -> ProtocolVersion:
-    return get_object_or_404(ProtocolVersion, council=standing.council, pk=pk)
+    return get_object_or_404(
+        ProtocolVersion.objects.select_related("council"), council=standing.council, pk=pk
+    )
 
 
 def _section(standing, pk) -> Section:
     return get_object_or_404(
-        Section.objects.select_related("version"), version__council=standing.council, pk=pk
+        Section.objects.select_related("version__council"),
+        version__council=standing.council,
+        pk=pk,
     )
 
 
 def _expectation(standing, pk) -> Expectation:
     return get_object_or_404(
-        Expectation.objects.select_related("section__version"),
+        Expectation.objects.select_related("section__version__council"),
         section__version__council=standing.council,
         pk=pk,
     )
@@ -250,24 +257,29 @@ def section_edit(request, standing, pk):
 
 
 def _section_form(request, standing, section):
-    back = reverse("protocol:draft", args=[standing.council.slug, section.version_id])
-    if not section.version.is_draft:
+    version = section.version
+    if not version.is_draft:
         messages.error(
             request,
             services.MSG_NOT_DRAFT.format(
-                number=section.version.number, status=section.version.get_status_display().lower()
+                number=version.number, status=version.get_status_display().lower()
             ),
         )
-        return redirect(back)
+        return redirect(version)
     form = forms.SectionForm(posted(request), instance=section)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.section_save(section=form.instance, acting_user=request.user)
-        ):
-            messages.success(request, f"Section {section.number} is saved.")
-            return redirect(f"{back}#{section.anchor}")
-    title = f"Change section {section.number}" if section.pk else "Add a section"
-    return form_page(request, standing, form, title=title, submit="Save section", back=back)
+    # Validated before the title is written, as it always was: the form puts the number sent on
+    # the section, and the title of a page shown again names that number.
+    form.is_valid()
+    return form_action(
+        request,
+        standing,
+        form,
+        lambda data: services.section_save(section=form.instance, acting_user=request.user),
+        done=lambda saved: f"Section {saved.number} is saved.",
+        title=f"Change section {section.number}" if section.pk else "Add a section",
+        submit="Save section",
+        back=version.get_absolute_url(),
+    )
 
 
 @council_page(policy.can_edit_protocol)
@@ -280,14 +292,13 @@ def section_move(request, standing, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    back = reverse("protocol:draft", args=[standing.council.slug, section.version_id])
-    return redirect(f"{back}#{section.anchor}")
+    return redirect(section)
 
 
 @council_page(policy.can_edit_protocol)
 def section_delete(request, standing, pk):
     section = _section(standing, pk)
-    back = reverse("protocol:draft", args=[standing.council.slug, section.version_id])
+    back = section.version.get_absolute_url()
     if request.method == "POST":
         try:
             services.section_delete(section=section, acting_user=request.user)
@@ -319,21 +330,22 @@ def expectation_edit(request, standing, pk):
 
 def _expectation_form(request, standing, expectation):
     section = expectation.section
-    back = reverse("protocol:draft", args=[standing.council.slug, section.version_id])
     form = forms.ExpectationForm(posted(request), instance=expectation)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.expectation_save(expectation=form.instance, acting_user=request.user),
-        ):
-            messages.success(request, f"The expectation in section {section.number} is saved.")
-            return redirect(f"{back}#{section.anchor}")
-    title = (
-        f"Change an expectation in section {section.number}"
-        if expectation.pk
-        else f"Add an expectation to section {section.number}"
+    return form_action(
+        request,
+        standing,
+        form,
+        lambda data: services.expectation_save(expectation=form.instance, acting_user=request.user),
+        done=f"The expectation in section {section.number} is saved.",
+        next_url=section.get_absolute_url(),
+        title=(
+            f"Change an expectation in section {section.number}"
+            if expectation.pk
+            else f"Add an expectation to section {section.number}"
+        ),
+        submit="Save expectation",
+        back=section.version.get_absolute_url(),
     )
-    return form_page(request, standing, form, title=title, submit="Save expectation", back=back)
 
 
 @council_page(policy.can_edit_protocol)
@@ -348,8 +360,7 @@ def expectation_move(request, standing, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    back = reverse("protocol:draft", args=[standing.council.slug, expectation.section.version_id])
-    return redirect(f"{back}#{expectation.section.anchor}")
+    return redirect(expectation.section)
 
 
 @council_page(policy.can_edit_protocol)
@@ -361,40 +372,29 @@ def expectation_delete(request, standing, pk):
         messages.success(request, "The expectation is removed from the draft.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    back = reverse("protocol:draft", args=[standing.council.slug, expectation.section.version_id])
-    return redirect(f"{back}#{expectation.section.anchor}")
+    return redirect(expectation.section)
 
 
 @council_page(policy.can_edit_protocol)
 def adopt(request, standing, pk):
     version = _version(standing, pk)
-    back = reverse("protocol:draft", args=[standing.council.slug, version.pk])
-    form = forms.AdoptForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: services.version_adopt(
-                version=version,
-                adopted_on=data["adopted_on"],
-                minute_reference=data["minute_reference"],
-                review_on=data["review_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(
-                request,
-                f"Version {version.number} is adopted and published. "
-                "Councillors and officers have been asked to acknowledge it.",
-            )
-            return redirect("protocol:current", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.AdoptForm(posted(request)),
+        lambda data: services.version_adopt(
+            version=version,
+            adopted_on=data["adopted_on"],
+            minute_reference=data["minute_reference"],
+            review_on=data["review_on"],
+            acting_user=request.user,
+        ),
+        done=f"Version {version.number} is adopted and published. "
+        "Councillors and officers have been asked to acknowledge it.",
+        next_url=reverse("protocol:current", args=[standing.council.slug]),
         title=f"Record the adoption of version {version.number}",
         submit="Adopt and publish",
-        back=back,
+        back=version.get_absolute_url(),
         intro="Once adopted, this version is published and can never be changed: a later change "
         "is a new draft. The version in force now will be kept as superseded.",
     )

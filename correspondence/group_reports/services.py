@@ -102,10 +102,6 @@ def long_date(day: date | None) -> str:
     return f"{day:%-d %B %Y}" if day else "an earlier day"
 
 
-def detail_url(report: GroupReport) -> str:
-    return reverse("group_reports:report_detail", args=[report.council.slug, report.pk])
-
-
 def _lock(report: GroupReport) -> GroupReport:
     """Re-read the report under a row lock (in the caller's transaction), so that of two officers
     acting at the same moment the second sees what the first did."""
@@ -216,7 +212,7 @@ def _tell_the_groups(report: GroupReport, on: date) -> None:
             kind=KIND,
             subject=ISSUED_SUBJECT.format(**words),
             body=ISSUED_BODY.format(**words),
-            link=detail_url(report),
+            link=report.get_absolute_url(),
         )
 
 

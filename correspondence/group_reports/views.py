@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from council import policy
 from council.lib.pagination import page_of
-from council.shortcuts import council_page, form_page, posted, run_service
+from council.shortcuts import council_page, form_action, posted
 
 from ..models import GroupReport
 from . import services as group_reports
@@ -31,10 +31,6 @@ def _report(standing, pk) -> GroupReport:
     """A report this person may see, or the same 404 as one that does not exist."""
     visible = policy.visible_group_reports(standing, GroupReport.objects.all())
     return get_object_or_404(visible.select_related("council", "group", "prepared_by"), pk=pk)
-
-
-def _detail_url(standing, report) -> str:
-    return reverse("group_reports:report_detail", args=[standing.council.slug, report.pk])
 
 
 @council_page(policy.can_view_group_reports)
@@ -63,29 +59,20 @@ def report_list(request, standing):
 @council_page(policy.can_prepare_group_report)
 def report_new(request, standing):
     form = GroupReportForm(posted(request), standing=standing)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        report = run_service(
-            form,
-            lambda: group_reports.report_save(
-                council=standing.council,
-                group=data["group"],
-                subject=data["subject"],
-                facts=data["facts"],
-                options=data["options"],
-                no_recommendation_confirmed=form.confirmed(),
-                acting_user=request.user,
-            ),
-        )
-        if report:
-            messages.success(
-                request, f"“{report.subject}” is saved as a draft. Issue it when it is ready."
-            )
-            return redirect(_detail_url(standing, report))
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: group_reports.report_save(
+            council=standing.council,
+            group=data["group"],
+            subject=data["subject"],
+            facts=data["facts"],
+            options=data["options"],
+            no_recommendation_confirmed=form.confirmed(),
+            acting_user=request.user,
+        ),
+        done=lambda report: f"“{report.subject}” is saved as a draft. Issue it when it is ready.",
         title="Prepare a report for a political group",
         submit="Save as a draft",
         back=reverse("group_reports:report_list", args=[standing.council.slug]),
@@ -116,7 +103,7 @@ def report_edit(request, standing, pk):
             request,
             group_reports.MSG_NOT_A_DRAFT.format(day=group_reports.long_date(report.issued_on)),
         )
-        return redirect(_detail_url(standing, report))
+        return redirect(report)
     initial = {
         "group": report.group_id,
         "subject": report.subject,
@@ -124,30 +111,24 @@ def report_edit(request, standing, pk):
         "options": report.options,
     }
     form = GroupReportForm(posted(request), standing=standing, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: group_reports.report_save(
-                council=standing.council,
-                report=report,
-                group=data["group"],
-                subject=data["subject"],
-                facts=data["facts"],
-                options=data["options"],
-                no_recommendation_confirmed=form.confirmed(),
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, "The draft is saved.")
-            return redirect(_detail_url(standing, report))
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: group_reports.report_save(
+            council=standing.council,
+            report=report,
+            group=data["group"],
+            subject=data["subject"],
+            facts=data["facts"],
+            options=data["options"],
+            no_recommendation_confirmed=form.confirmed(),
+            acting_user=request.user,
+        ),
+        done="The draft is saved.",
         title=f"Change the draft: {report.subject}",
         submit="Save the draft",
-        back=_detail_url(standing, report),
+        back=report.get_absolute_url(),
         intro=INTRO,
     )
 
@@ -166,4 +147,4 @@ def report_issue(request, standing, pk):
             f"The report is issued to the {report.group.name} group. Every other group is told "
             "that it exists.",
         )
-    return redirect(_detail_url(standing, report))
+    return redirect(report)

@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
 from council.lib.pagination import page_of
-from council.shortcuts import council_page, form_page, posted, run_service
+from council.shortcuts import council_page, form_action, posted
 
 from ..models import Correspondence, Recipient
 from . import forms as letter_forms
@@ -25,10 +24,6 @@ def _item(standing, pk) -> Correspondence:
     return get_object_or_404(
         visible.select_related("council", "author", "signatory", "councillor", "sent_by"), pk=pk
     )
-
-
-def _detail_url(standing, item) -> str:
-    return reverse("letters:item_detail", args=[standing.council.slug, item.pk])
 
 
 @council_page(policy.can_view_correspondence)
@@ -55,22 +50,25 @@ def item_list(request, standing):
 @council_page(policy.can_write_correspondence)
 def item_new(request, standing):
     form = letter_forms.ItemForm(posted(request), standing=standing)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        action = request.POST.get("action", "draft")
-        if action not in _DONE:  # only the page's three buttons; anything else saves a draft
-            action = "draft"
+    action = request.POST.get("action", "draft")
+    if action not in _DONE:  # only the page's three buttons; anything else saves a draft
+        action = "draft"
+
+    def write(data):
         if action == "record" and not data.get("sent_on"):
-            form.add_error("sent_on", "Enter the date it was sent")
-        else:
-            item = run_service(form, lambda: _draft_and(action, standing, form, data))
-            if item:
-                messages.success(request, _DONE[action].format(subject=item.subject))
-                return redirect(_detail_url(standing, item))
-    return render(
+            # Shown on the field, as the form's own errors are; nothing is saved.
+            raise ValidationError({"sent_on": "Enter the date it was sent"})
+        return _draft_and(action, standing, form, data)
+
+    return form_action(
         request,
-        "correspondence/letters/item_new.html",
-        {"standing": standing, "form": form},
+        standing,
+        form,
+        write,
+        done=lambda item: _DONE[action].format(subject=item.subject),
+        title="Write a letter or email",
+        submit="Send it",
+        template="correspondence/letters/item_new.html",
     )
 
 
@@ -144,7 +142,7 @@ def item_send(request, standing, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _DONE["send"].format(subject=item.subject))
-    return redirect(_detail_url(standing, item))
+    return redirect(item)
 
 
 @council_page(policy.can_view_correspondence)
@@ -153,29 +151,23 @@ def item_copy(request, standing, pk):
     if not policy.can_copy_correspondence(standing, item):
         raise PermissionDenied
     form = letter_forms.CopyForm(posted(request), standing=standing, item=item)
-    if request.method == "POST" and form.is_valid():
-        copied = run_service(
-            form,
-            lambda: letters.item_copy(
-                item=item, recipients=form.recipients(), acting_user=standing.user
-            ),
-        )
-        if copied:
-            names = ", ".join(r.name for r in copied)
-            messages.success(request, f"Copied to {names}.")
-            return redirect(_detail_url(standing, item))
     intro = "The new recipients get the item with every copy named at its foot."
     if item.confidential:
         intro += (
             f" It is confidential ({item.confidential_reason}): it cannot go to anyone outside "
             "the council."
         )
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: letters.item_copy(
+            item=item, recipients=form.recipients(), acting_user=standing.user
+        ),
+        done=lambda copied: f"Copied to {', '.join(r.name for r in copied)}.",
+        # The service gives the new recipients; back to the item (also the page's "Back").
+        next_url=item.get_absolute_url(),
         title=f"Copy “{item.subject}” to others",
         submit="Copy it",
-        back=_detail_url(standing, item),
         intro=intro,
     )

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from council.audit import AuditKind, audit_record
@@ -179,10 +178,6 @@ def pre_election_hold(release: PressRelease, on: date) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _link(release: PressRelease) -> str:
-    return reverse("press:release_detail", args=[release.council.slug, release.pk])
-
-
 def _notify(release: PressRelease, user: User | None, key: str, subject: str, body: str) -> None:
     """One notice about a release, once (`key` names the event within the release)."""
     if user is None:
@@ -194,7 +189,7 @@ def _notify(release: PressRelease, user: User | None, key: str, subject: str, bo
         kind="press",
         subject=subject,
         body=body,
-        link=_link(release),
+        link=release.get_absolute_url(),
     )
 
 

@@ -16,7 +16,7 @@ from council import policy
 from council.forms import EndForm
 from council.lib.pagination import page_of
 from council.models import Council, PreElectionPeriod, Spokesperson
-from council.shortcuts import MAX_LIST, council_page, form_action, form_page, posted, run_service
+from council.shortcuts import MAX_LIST, council_page, form_action, posted
 
 from ..models import PressEnquiry, PressRelease
 from . import forms
@@ -50,11 +50,7 @@ def _author_or_approver(standing, pk) -> PressRelease:
     return release
 
 
-def _detail(standing, release):
-    return redirect("press:release_detail", standing.council.slug, release.pk)
-
-
-def _act(request, standing, release, action, done: str):
+def _act(request, release, action, done: str):
     """A POST button on the release page: one service, its message, back to the release."""
     try:
         release = action()
@@ -62,7 +58,7 @@ def _act(request, standing, release, action, done: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done.format(release=release))
-    return _detail(standing, release)
+    return redirect(release)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,30 +115,20 @@ def release_list(request, standing):
 
 @council_page(policy.can_draft_press_release)
 def release_new(request, standing):
-    form = forms.ReleaseForm(posted(request), council=standing.council, on=standing.on)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        release = run_service(
-            form,
-            lambda: press.press_draft(
-                council=standing.council,
-                title=data["title"],
-                body=data["body"],
-                quoted=data["quoted"],
-                quote=data["quote"],
-                sensitive=data["sensitive"],
-                acting_user=request.user,
-            ),
-        )
-        if release:
-            messages.success(
-                request, "Your draft is saved. Check it, then send it to the Proper Officer."
-            )
-            return _detail(standing, release)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.ReleaseForm(posted(request), council=standing.council, on=standing.on),
+        lambda data: press.press_draft(
+            council=standing.council,
+            title=data["title"],
+            body=data["body"],
+            quoted=data["quoted"],
+            quote=data["quote"],
+            sensitive=data["sensitive"],
+            acting_user=request.user,
+        ),
+        done="Your draft is saved. Check it, then send it to the Proper Officer.",
         title="Draft a press release",
         submit="Save the draft",
         back=reverse("press:release_list", args=[standing.council.slug]),
@@ -185,36 +171,29 @@ def release_edit(request, standing, pk):
     release = _authored(standing, pk)
     if release.status != Status.DRAFT:
         messages.error(request, press.MSG_CANNOT_CHANGE.format(status=press.status_text(release)))
-        return _detail(standing, release)
-    form = forms.ReleaseForm(
-        posted(request),
-        council=standing.council,
-        on=standing.on,
-        initial=forms.ReleaseForm.initial_from(release),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: press.press_change(
-                release=release,
-                title=data["title"],
-                body=data["body"],
-                quoted=data["quoted"],
-                quote=data["quote"],
-                sensitive=data["sensitive"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, "Your changes are saved.")
-            return _detail(standing, release)
-    return form_page(
+        return redirect(release)
+    return form_action(
         request,
         standing,
-        form,
+        forms.ReleaseForm(
+            posted(request),
+            council=standing.council,
+            on=standing.on,
+            initial=forms.ReleaseForm.initial_from(release),
+        ),
+        lambda data: press.press_change(
+            release=release,
+            title=data["title"],
+            body=data["body"],
+            quoted=data["quoted"],
+            quote=data["quote"],
+            sensitive=data["sensitive"],
+            acting_user=request.user,
+        ),
+        done="Your changes are saved.",
         title="Change the press release",
         submit="Save the changes",
-        back=reverse("press:release_detail", args=[standing.council.slug, release.pk]),
+        back=release.get_absolute_url(),
     )
 
 
@@ -234,7 +213,7 @@ def release_submit(request, standing, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done(release))
-    return _detail(standing, release)
+    return redirect(release)
 
 
 @council_page(policy.can_draft_press_release)
@@ -243,7 +222,6 @@ def release_reopen(request, standing, pk):
     release = _author_or_approver(standing, pk)
     return _act(
         request,
-        standing,
         release,
         lambda: press.press_reopen(release=release, acting_user=request.user),
         "It is a draft again, and can be changed. It needs approval again before it is published.",
@@ -256,7 +234,6 @@ def release_withdraw(request, standing, pk):
     release = _author_or_approver(standing, pk)
     return _act(
         request,
-        standing,
         release,
         lambda: press.press_withdraw(release=release, acting_user=request.user),
         "The release is withdrawn.",
@@ -268,28 +245,32 @@ def release_approve(request, standing, pk):
     """The Proper Officer's decision page: the release in full, and a warning whenever a
     pre-election period is running (R14)."""
     release = _release(standing, pk)
-    form = forms.DecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if "hold" in request.POST:
-            action, done = press.press_hold, "It is held back until the pre-election period ends."
-        elif "send_back" in request.POST:
-            action, done = press.press_reopen, "It is sent back to the author to change."
-        else:
-            action, done = press.press_approve, "The release is approved."
-        result = run_service(form, lambda: action(release=release, acting_user=request.user))
-        if result:
-            if result.status == Status.HELD and action is press.press_approve:
-                done = f"The release is approved, and held back. {result.held_reason}"
-            messages.success(request, done)
-            return _detail(standing, result)
+    # The page's three buttons; on a GET nothing is posted, and nothing is run.
+    if "hold" in request.POST:
+        action, said = press.press_hold, "It is held back until the pre-election period ends."
+    elif "send_back" in request.POST:
+        action, said = press.press_reopen, "It is sent back to the author to change."
+    else:
+        action, said = press.press_approve, "The release is approved."
+
+    def done(result) -> str:
+        # R14: approved during a pre-election period, a sensitive release is still held back.
+        if result.status == Status.HELD and action is press.press_approve:
+            return f"The release is approved, and held back. {result.held_reason}"
+        return said
+
     period = press.running_period(standing.council, standing.on)
-    return render(
+    return form_action(
         request,
-        "correspondence/press/approve.html",
-        {
-            "standing": standing,
+        standing,
+        forms.DecisionForm(posted(request)),
+        lambda data: action(release=release, acting_user=request.user),
+        done=done,
+        title="Decide on a press release",
+        submit="Approve",
+        template="correspondence/press/approve.html",
+        context={
             "release": release,
-            "form": form,
             "period": period,
             "hold": press.pre_election_hold(release, standing.on) if period else "",
             "quoted_as": _quoted_as(release, standing.on),
@@ -314,7 +295,6 @@ def release_publish(request, standing, pk):
     release = _release(standing, pk)
     return _act(
         request,
-        standing,
         release,
         lambda: press.press_publish(release=release, acting_user=request.user),
         "The release is published on the council's news page.",

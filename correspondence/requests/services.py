@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.urls import reverse
 from django.utils import timezone
 
 from council import policy
@@ -98,10 +97,6 @@ def document_route(*, standing: Standing, document: Document) -> Route:
     return request_route(standing=standing, documents=[document])
 
 
-def _link(info_request: InformationRequest) -> str:
-    return reverse("requests:request_detail", args=[info_request.council.slug, info_request.pk])
-
-
 def _notice(
     info_request: InformationRequest, user: User, key: str, kind: str, subject: str, body: str
 ) -> Notice:
@@ -113,7 +108,7 @@ def _notice(
         kind=kind,
         subject=subject,
         body=body,
-        link=_link(info_request),
+        link=info_request.get_absolute_url(),
     )
 
 

@@ -12,14 +12,7 @@ from django.views.decorators.http import require_POST
 
 from council import policy
 from council.lib.pagination import page_of
-from council.shortcuts import (
-    MAX_LIST,
-    council_page,
-    form_page,
-    posted,
-    run_service,
-    stream_document,
-)
+from council.shortcuts import MAX_LIST, council_page, form_action, posted, stream_document
 
 from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
 from . import forms, services
@@ -31,10 +24,6 @@ def _get_request(standing, pk) -> InformationRequest:
     return get_object_or_404(
         visible.select_related("council", "requester", "handler", "decided_by"), pk=pk
     )
-
-
-def _detail_url(standing, info_request) -> str:
-    return reverse("requests:request_detail", args=[standing.council.slug, info_request.pk])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,33 +54,26 @@ def request_new(request, standing):
     # isdecimal, not isdigit: "²" is a digit that int() cannot read.
     if request.method == "GET" and request.GET.get("document", "").isdecimal():
         initial["documents"] = [int(request.GET["document"])]
-    form = forms.RequestForm(posted(request), standing=standing, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        info_request = run_service(
-            form,
-            lambda: services.request_submit(
-                standing=standing,
-                documents=list(data["documents"]),
-                summary=data["summary"],
-                information=data["information"],
-                purpose=data["purpose"],
-                justification=data["justification"],
-            ),
-        )
-        if info_request:
-            messages.success(
-                request,
-                f"Your request is sent to the Proper Officer. You will have a decision by "
-                f"{info_request.due_on:%A %-d %B %Y}.",
-            )
-            return redirect(_detail_url(standing, info_request))
-    return render(
+    return form_action(
         request,
-        "correspondence/requests/request_new.html",
-        {
-            "standing": standing,
-            "form": form,
+        standing,
+        forms.RequestForm(posted(request), standing=standing, initial=initial),
+        lambda data: services.request_submit(
+            standing=standing,
+            documents=list(data["documents"]),
+            summary=data["summary"],
+            information=data["information"],
+            purpose=data["purpose"],
+            justification=data["justification"],
+        ),
+        done=lambda info_request: (
+            f"Your request is sent to the Proper Officer. You will have a decision by "
+            f"{info_request.due_on:%A %-d %B %Y}."
+        ),
+        title="Ask for documents or information",
+        submit="Send request",
+        template="correspondence/requests/request_new.html",
+        context={
             "routes": services.ROUTE_EXPLANATIONS,
             "working_days": standing.council.response_working_days,
         },
@@ -140,37 +122,27 @@ def request_withdraw(request, standing, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Your request is withdrawn.")
-    return redirect(_detail_url(standing, info_request))
+    return redirect(info_request)
 
 
 @council_page(policy.can_view_council_home)
 def request_clarify(request, standing, pk):
     info_request = _requester_action(standing, pk)
-    form = forms.ClarifyForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.request_clarify(
-                info_request=info_request,
-                answer=form.cleaned_data["answer"],
-                acting_user=request.user,
-            ),
-        )
-        if done:
-            messages.success(
-                request,
-                f"Thank you. The clock has restarted: the request is now due by "
-                f"{done.due_on:%A %-d %B %Y}.",
-            )
-            return redirect(_detail_url(standing, info_request))
     question = info_request.events.filter(kind=RequestEvent.Kind.CLARIFICATION_ASKED).last()
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.ClarifyForm(posted(request)),
+        lambda data: services.request_clarify(
+            info_request=info_request, answer=data["answer"], acting_user=request.user
+        ),
+        done=lambda clarified: (
+            f"Thank you. The clock has restarted: the request is now due by "
+            f"{clarified.due_on:%A %-d %B %Y}."
+        ),
         title="Clarify your request",
         submit="Send your answer",
-        back=_detail_url(standing, info_request),
+        back=info_request.get_absolute_url(),
         intro=f"{question.actor.name} asked: {question.text}" if question else "",
     )
 
@@ -181,20 +153,24 @@ def release_confirm(request, standing, pk):
     info_request = _requester_action(standing, pk)
     if not info_request.releases:
         raise PermissionDenied
-    form = forms.ConfirmPurposeForm(posted(request))
+    detail_url = info_request.get_absolute_url()
+    # Back to the document asked for (release_download sends it as ?next=), but only within this
+    # request's pages: anything else is an open redirect.
     next_url = request.GET.get("next", "")
-    if request.method == "POST" and form.is_valid():
-        services.release_confirm_purpose(info_request=info_request, acting_user=request.user)
-        messages.success(request, "Thank you. You can now open the documents released to you.")
-        allowed_prefix = _detail_url(standing, info_request)
-        return redirect(next_url if next_url.startswith(allowed_prefix) else allowed_prefix)
-    return form_page(
+    if not next_url.startswith(detail_url):
+        next_url = detail_url
+    return form_action(
         request,
         standing,
-        form,
+        forms.ConfirmPurposeForm(posted(request)),
+        lambda data: services.release_confirm_purpose(
+            info_request=info_request, acting_user=request.user
+        ),
+        done="Thank you. You can now open the documents released to you.",
+        next_url=next_url,
         title="Before you open the documents",
         submit="Confirm and continue",
-        back=_detail_url(standing, info_request),
+        back=detail_url,
         intro=(
             "These documents are released to you because you need them for your duties as a "
             "councillor. Keep them to yourself, use them only for those duties, and do not pass "
@@ -267,24 +243,18 @@ def _officer_action(standing, pk, predicate) -> InformationRequest:
 @council_page(policy.can_view_request_queue)
 def request_delegate(request, standing, pk):
     info_request = _officer_action(standing, pk, policy.can_delegate_information_request)
-    form = forms.DelegateForm(posted(request), standing=standing)
-    if request.method == "POST" and form.is_valid():
-        officer = form.cleaned_data["officer"]
-        if run_service(
-            form,
-            lambda: services.request_delegate(
-                info_request=info_request, officer=officer, acting_user=request.user
-            ),
-        ):
-            messages.success(request, f"The request is passed to {officer.name}.")
-            return redirect(_detail_url(standing, info_request))
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.DelegateForm(posted(request), standing=standing),
+        lambda data: services.request_delegate(
+            info_request=info_request, officer=data["officer"], acting_user=request.user
+        ),
+        # The service makes the chosen officer the handler.
+        done=lambda delegated: f"The request is passed to {delegated.handler.name}.",
         title="Pass this request to an officer",
         submit="Pass it on",
-        back=_detail_url(standing, info_request),
+        back=info_request.get_absolute_url(),
         intro="They will handle and decide it, and get its reminders.",
     )
 
@@ -292,27 +262,17 @@ def request_delegate(request, standing, pk):
 @council_page(policy.can_view_request_queue)
 def request_ask(request, standing, pk):
     info_request = _officer_action(standing, pk, policy.can_decide_information_request)
-    form = forms.AskForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.request_ask_clarification(
-                info_request=info_request,
-                question=form.cleaned_data["question"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(
-                request, "Your question is sent. The clock is paused until they answer."
-            )
-            return redirect(_detail_url(standing, info_request))
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.AskForm(posted(request)),
+        lambda data: services.request_ask_clarification(
+            info_request=info_request, question=data["question"], acting_user=request.user
+        ),
+        done="Your question is sent. The clock is paused until they answer.",
         title="Ask the councillor to clarify",
         submit="Send question",
-        back=_detail_url(standing, info_request),
+        back=info_request.get_absolute_url(),
     )
 
 
@@ -326,32 +286,27 @@ def request_decide(request, standing, pk):
             "reasons": "You sit on the committee these documents relate to, so your need to know "
             "is presumed.",
         }
-    form = forms.DecideForm(posted(request), info_request=info_request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        decided = run_service(
-            form,
-            lambda: services.request_decide(
-                info_request=info_request,
-                outcome=data["outcome"],
-                reasons=data["reasons"],
-                granted_documents=data.get("granted_documents") or [],
-                acting_user=request.user,
-            ),
-        )
-        if decided:
-            messages.success(
-                request,
-                f"The request is {decided.get_status_display().lower()}. We have told "
-                f"{info_request.requester.name}.",
-            )
-            return redirect(_detail_url(standing, info_request))
-    return render(
+    return form_action(
         request,
-        "correspondence/requests/decide.html",
-        {
-            "standing": standing,
-            "form": form,
+        standing,
+        forms.DecideForm(posted(request), info_request=info_request, initial=initial),
+        lambda data: services.request_decide(
+            info_request=info_request,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            granted_documents=data.get("granted_documents") or [],
+            acting_user=request.user,
+        ),
+        # The requester's name from the page's request: the service's locked copy does not
+        # carry the requester, and would fetch them again.
+        done=lambda decided: (
+            f"The request is {decided.get_status_display().lower()}. We have told "
+            f"{info_request.requester.name}."
+        ),
+        title="Decide the request",
+        submit="Record the decision",
+        template="correspondence/requests/decide.html",
+        context={
             "info_request": info_request,
             "rows": info_request.requested_documents.select_related("document"),
             "route_explanation": services.ROUTE_EXPLANATIONS[info_request.route],

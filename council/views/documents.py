@@ -3,15 +3,14 @@ policy is asked first; there is no public URL for any file)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from .. import forms, policy, services
 from ..lib.pagination import page_of
 from ..models import Document
-from ..shortcuts import council_page, form_page, posted, run_service, stream_document
+from ..shortcuts import council_page, form_action, posted, stream_document
 
 
 @council_page(policy.can_view_register)
@@ -31,28 +30,20 @@ def documents(request, standing):
 
 @council_page(policy.can_manage_documents)
 def document_new(request, standing):
-    form = forms.DocumentForm(*posted(request, files=True), council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        document = run_service(
-            form,
-            lambda: services.document_create(
-                council=standing.council,
-                title=data["title"],
-                description=data["description"],
-                classification=data["classification"],
-                committee=data["committee"],
-                file=data["file"],
-                acting_user=request.user,
-            ),
-        )
-        if document:
-            messages.success(request, f"{document} is added to the register.")
-            return redirect("council:document_detail", standing.council.slug, document.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.DocumentForm(*posted(request, files=True), council=standing.council),
+        lambda data: services.document_create(
+            council=standing.council,
+            title=data["title"],
+            description=data["description"],
+            classification=data["classification"],
+            committee=data["committee"],
+            file=data["file"],
+            acting_user=request.user,
+        ),
+        done=lambda document: f"{document} is added to the register.",
         title="Add a document",
         submit="Upload document",
         back=reverse("council:documents", args=[standing.council.slug]),
@@ -80,16 +71,12 @@ def document_detail(request, standing, pk):
 def document_edit(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
     form = forms.DocumentEditForm(posted(request), instance=document, council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.document_update(document=form.instance, acting_user=request.user)
-        ):
-            messages.success(request, f"{document} is saved.")
-            return redirect("council:document_detail", standing.council.slug, document.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: services.document_update(document=form.instance, acting_user=request.user),
+        done=lambda saved: f"{saved} is saved.",
         title=f"Change {document}",
         submit="Save changes",
         back=reverse("council:document_detail", args=[standing.council.slug, pk]),
@@ -99,20 +86,14 @@ def document_edit(request, standing, pk):
 @council_page(policy.can_manage_documents)
 def document_replace(request, standing, pk):
     document = policy.get_in_council(standing, Document, pk)
-    form = forms.DocumentReplaceForm(*posted(request, files=True))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.document_replace_file(
-                document=document, file=form.cleaned_data["file"], acting_user=request.user
-            ),
-        ):
-            messages.success(request, f"The file of {document} is replaced.")
-            return redirect("council:document_detail", standing.council.slug, document.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.DocumentReplaceForm(*posted(request, files=True)),
+        lambda data: services.document_replace_file(
+            document=document, file=data["file"], acting_user=request.user
+        ),
+        done=f"The file of {document} is replaced.",
         title=f"Replace the file of {document}",
         submit="Upload new file",
         multipart=True,

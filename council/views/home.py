@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import forms, panels, policy, services
 from ..models import RetentionPolicy, Role
-from ..shortcuts import council_page, form_page, posted, run_service
+from ..shortcuts import council_page, form_action, posted
 
 
 @council_page(policy.can_view_council_home)
@@ -39,16 +38,12 @@ def council_home(request, standing):
 def council_settings(request, standing):
     council = standing.council
     form = forms.CouncilForm(posted(request), instance=council)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form, lambda: services.council_update(council=form.instance, acting_user=request.user)
-        ):
-            messages.success(request, "The council's details are saved.")
-            return redirect("council:home", council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: services.council_update(council=form.instance, acting_user=request.user),
+        done="The council's details are saved.",
         title="Council details",
         submit="Save details",
         back=reverse("council:home", args=[council.slug]),
@@ -60,20 +55,16 @@ def retention_settings(request, standing):
     """UK GDPR storage limitation: how long the council keeps each kind of personal record."""
     policy_row = RetentionPolicy.for_council(standing.council)
     form = forms.RetentionPolicyForm(posted(request), instance=policy_row)
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.retention_policy_save(policy=form.instance, acting_user=request.user),
-        ):
-            messages.success(request, "The retention periods are saved.")
-            return redirect("council:home", standing.council.slug)
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
+        lambda data: services.retention_policy_save(policy=form.instance, acting_user=request.user),
+        done="The retention periods are saved.",
+        # The periods have no page of their own: saved, they lead (as "Back" does) to the home page.
+        next_url=reverse("council:home", args=[standing.council.slug]),
         title="How long personal records are kept",
         submit="Save retention periods",
-        back=reverse("council:home", args=[standing.council.slug]),
         intro="Each night the portal deletes records older than these periods, with their "
         "history. The protocol is kept for ever, the audit log is never changed, and the "
         "council's documents are its records, so none of them is deleted here.",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from .. import forms, policy, services
 from ..lib.pagination import page_of
 from ..models import GroupMembership, Role, Seat
-from ..shortcuts import council_page, form_page, posted, run_service
+from ..shortcuts import council_page, form_action, posted
 
 
 @council_page(policy.can_manage_people)
@@ -34,33 +34,24 @@ def people(request, standing):
 
 @council_page(policy.can_manage_people)
 def person_invite(request, standing):
-    form = forms.InviteForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        role = run_service(
-            form,
-            lambda: services.person_invite(
-                council=standing.council,
-                email=data["email"],
-                name=data["name"],
-                kind=data["kind"],
-                acting=data["acting"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        )
-        if role:
-            messages.success(
-                request,
-                f"{role.user} is added as {role.title}. "
-                "If they are new here, we have emailed them an invitation.",
-            )
-            return redirect("council:person_detail", standing.council.slug, role.user_id)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.InviteForm(posted(request)),
+        lambda data: services.person_invite(
+            council=standing.council,
+            email=data["email"],
+            name=data["name"],
+            kind=data["kind"],
+            acting=data["acting"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=lambda role: (
+            f"{role.user} is added as {role.title}. "
+            "If they are new here, we have emailed them an invitation."
+        ),
         title="Add a person",
         submit="Add and send invitation",
         back=reverse("council:people", args=[standing.council.slug]),
@@ -113,28 +104,20 @@ def invitation_resend(request, standing, user_id):
 @council_page(policy.can_manage_people)
 def role_add(request, standing, user_id):
     person = policy.get_person_for_user(standing, user_id)
-    form = forms.RoleForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        role = run_service(
-            form,
-            lambda: services.role_create(
-                council=standing.council,
-                user=person,
-                kind=data["kind"],
-                acting=data["acting"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        )
-        if role:
-            messages.success(request, f"{person} is now {role.title}.")
-            return redirect("council:person_detail", standing.council.slug, person.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.RoleForm(posted(request)),
+        lambda data: services.role_create(
+            council=standing.council,
+            user=person,
+            kind=data["kind"],
+            acting=data["acting"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=lambda role: f"{person} is now {role.title}.",
         title=f"Add a role for {person}",
         submit="Add role",
         back=reverse("council:person_detail", args=[standing.council.slug, person.pk]),
@@ -144,26 +127,19 @@ def role_add(request, standing, user_id):
 @council_page(policy.can_manage_people)
 def role_edit(request, standing, role_id):
     role = policy.get_in_council(standing, Role, role_id, select_related=["user"])
-    form = forms.RoleDatesForm(
-        posted(request), initial={"starts_on": role.starts_on, "ends_on": role.ends_on}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: services.role_change_dates(
-                role=role,
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, f"The dates of {role.user}'s role are saved.")
-            return redirect("council:person_detail", standing.council.slug, role.user_id)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.RoleDatesForm(
+            posted(request), initial={"starts_on": role.starts_on, "ends_on": role.ends_on}
+        ),
+        lambda data: services.role_change_dates(
+            role=role,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=f"The dates of {role.user}'s role are saved.",
         title=f"Change the dates: {role.user}, {role.title}",
         submit="Save dates",
         back=reverse("council:person_detail", args=[standing.council.slug, role.user_id]),

@@ -3,16 +3,15 @@ memberships."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from .. import forms, policy, services
 from ..lib.pagination import page_of
 from ..models import Committee, GroupMembership, PoliticalGroup, Seat
-from ..shortcuts import MAX_LIST, council_page, form_page, posted, run_service
+from ..shortcuts import MAX_LIST, council_page, form_action, posted
 
 
 @council_page(policy.can_view_structure)
@@ -45,19 +44,13 @@ def committee_edit(request, standing, pk):
 
 def _committee_form(request, standing, committee):
     form = forms.CommitteeForm(posted(request), instance=committee, council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, lambda: services.committee_save(committee=form.instance, acting_user=request.user)
-        )
-        if saved:
-            messages.success(request, f"{saved} is saved.")
-            return redirect("council:committee_detail", standing.council.slug, saved.pk)
-    title = f"Change {committee}" if committee.pk else "Add a committee"
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
-        title=title,
+        lambda data: services.committee_save(committee=form.instance, acting_user=request.user),
+        done=lambda saved: f"{saved} is saved.",
+        title=f"Change {committee}" if committee.pk else "Add a committee",
         submit="Save committee",
         back=reverse("council:committees", args=[standing.council.slug]),
     )
@@ -82,52 +75,41 @@ def committee_detail(request, standing, pk):
 @council_page(policy.can_manage_structure)
 def seat_add(request, standing, pk):
     committee = policy.get_in_council(standing, Committee, pk)
-    form = forms.SeatForm(posted(request), council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: services.seat_create(
-                committee=committee,
-                user=data["user"],
-                position=data["position"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, f"{data['user']} now has a seat on {committee}.")
-            return redirect("council:committee_detail", standing.council.slug, committee.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.SeatForm(posted(request), council=standing.council),
+        lambda data: services.seat_create(
+            committee=committee,
+            user=data["user"],
+            position=data["position"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=lambda seat: f"{seat.user} now has a seat on {committee}.",
+        next_url=reverse("council:committee_detail", args=[standing.council.slug, committee.pk]),
         title=f"Add a seat on {committee}",
         submit="Add seat",
-        back=reverse("council:committee_detail", args=[standing.council.slug, committee.pk]),
     )
 
 
 @council_page(policy.can_manage_structure)
 def seat_end(request, standing, pk):
     seat = policy.get_in_council(standing, Seat, pk, select_related=["user", "committee"])
-    form = forms.EndForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.seat_end(
-                seat=seat, ends_on=form.cleaned_data["ends_on"], acting_user=request.user
-            ),
-        ):
-            messages.success(request, f"{seat.user}'s seat on {seat.committee} is ended.")
-            return redirect("council:committee_detail", standing.council.slug, seat.committee_id)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.EndForm(posted(request)),
+        lambda data: services.seat_end(
+            seat=seat, ends_on=data["ends_on"], acting_user=request.user
+        ),
+        done=f"{seat.user}'s seat on {seat.committee} is ended.",
+        next_url=reverse(
+            "council:committee_detail", args=[standing.council.slug, seat.committee_id]
+        ),
         title=f"End {seat.user}'s seat on {seat.committee}",
         submit="End seat",
-        back=reverse("council:committee_detail", args=[standing.council.slug, seat.committee_id]),
     )
 
 
@@ -166,19 +148,13 @@ def group_edit(request, standing, pk):
 
 def _group_form(request, standing, group):
     form = forms.GroupForm(posted(request), instance=group, council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form, lambda: services.group_save(group=form.instance, acting_user=request.user)
-        )
-        if saved:
-            messages.success(request, f"{saved} is saved.")
-            return redirect("council:group_detail", standing.council.slug, saved.pk)
-    title = f"Rename {group}" if group.pk else "Add a political group"
-    return form_page(
+    return form_action(
         request,
         standing,
         form,
-        title=title,
+        lambda data: services.group_save(group=form.instance, acting_user=request.user),
+        done=lambda saved: f"{saved} is saved.",
+        title=f"Rename {group}" if group.pk else "Add a political group",
         submit="Save group",
         back=reverse("council:groups", args=[standing.council.slug]),
     )
@@ -203,28 +179,21 @@ def group_detail(request, standing, pk):
 @council_page(policy.can_manage_structure)
 def membership_add(request, standing, pk):
     group = policy.get_in_council(standing, PoliticalGroup, pk)
-    form = forms.MembershipForm(posted(request), council=standing.council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if run_service(
-            form,
-            lambda: services.membership_create(
-                group=group,
-                user=data["user"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(request, f"{data['user']} is now in {group}.")
-            return redirect("council:group_detail", standing.council.slug, group.pk)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.MembershipForm(posted(request), council=standing.council),
+        lambda data: services.membership_create(
+            group=group,
+            user=data["user"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            acting_user=request.user,
+        ),
+        done=lambda membership: f"{membership.user} is now in {group}.",
+        next_url=reverse("council:group_detail", args=[standing.council.slug, group.pk]),
         title=f"Add a member to {group}",
         submit="Add member",
-        back=reverse("council:group_detail", args=[standing.council.slug, group.pk]),
     )
 
 
@@ -233,25 +202,15 @@ def membership_end(request, standing, pk):
     membership = policy.get_in_council(
         standing, GroupMembership, pk, select_related=["user", "group"]
     )
-    form = forms.EndForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if run_service(
-            form,
-            lambda: services.membership_end(
-                membership=membership,
-                ends_on=form.cleaned_data["ends_on"],
-                acting_user=request.user,
-            ),
-        ):
-            messages.success(
-                request, f"{membership.user}'s membership of {membership.group} is ended."
-            )
-            return redirect("council:group_detail", standing.council.slug, membership.group_id)
-    return form_page(
+    return form_action(
         request,
         standing,
-        form,
+        forms.EndForm(posted(request)),
+        lambda data: services.membership_end(
+            membership=membership, ends_on=data["ends_on"], acting_user=request.user
+        ),
+        done=f"{membership.user}'s membership of {membership.group} is ended.",
+        next_url=reverse("council:group_detail", args=[standing.council.slug, membership.group_id]),
         title=f"End {membership.user}'s membership of {membership.group}",
         submit="End membership",
-        back=reverse("council:group_detail", args=[standing.council.slug, membership.group_id]),
     )
