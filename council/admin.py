@@ -22,8 +22,15 @@ from .models import (
 )
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An object with its history. No "View on site": a portal page asks for a role in the
+    council, which a site operator does not hold, so the link would lead to "Page not found"."""
+
+    view_on_site = False
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "is_active", "is_staff"]
     search_fields = ["email", "name"]
@@ -35,20 +42,34 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(SimpleHistoryAdmin):
+class CouncilAdmin(HistoryAdmin):
     list_display = ["name", "slug", "kind", "nation"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = ["user", "council", "kind", "acting", "starts_on", "ends_on"]
     list_filter = ["council", "kind"]
     raw_id_fields = ["user"]
 
 
-for model in (Committee, Seat, PoliticalGroup, GroupMembership, Document):
-    admin.site.register(model, SimpleHistoryAdmin)
+for model in (Committee, Seat, PoliticalGroup, GroupMembership):
+    admin.site.register(model, HistoryAdmin)
+
+
+@admin.register(Document)
+class DocumentAdmin(HistoryAdmin):
+    """A document's file is private, with no URL (council.models.PrivateStorage): the admin's file
+    widget would ask for one, so the file is shown by name only. Uploading and replacing a file
+    are the portal's pages, which check it (council/lib/uploads.py)."""
+
+    exclude = ["file"]
+    readonly_fields = ["stored_file"]
+
+    @admin.display(description="File")
+    def stored_file(self, document: Document) -> str:
+        return f"{document.original_name} ({document.file.name})"
 
 
 @admin.register(Notification)

@@ -107,6 +107,23 @@ def test_the_admin_cannot_delete_an_authenticator(cast, operator_client):
     assert factor.type == Authenticator.Type.TOTP
 
 
+def test_the_admin_opens_records_with_no_view_on_site_link_and_no_public_file_url(
+    cast, operator_client
+):
+    # A portal page asks for a role in its council, which a site operator does not hold; and a
+    # document's file has no public URL, so the admin shows its name (council.admin).
+    _, client = operator_client
+    pages = [
+        reverse("admin:council_council_change", args=[cast.council.pk]),
+        reverse("admin:council_committee_change", args=[cast.council.committees.first().pk]),
+        reverse("admin:council_document_change", args=[cast.committee_document.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "View on site" not in response.content.decode(), url
+
+
 def test_the_admin_resets_two_factor_through_the_service_audited_and_told(
     cast, operator_client, django_capture_on_commit_callbacks
 ):
