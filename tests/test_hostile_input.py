@@ -12,6 +12,7 @@ not a fresh demo.
 
 from __future__ import annotations
 
+import copy
 import functools
 import operator
 import os
@@ -35,7 +36,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from council.demo import MINIMAL_PDF, Cast, build_demo
+from council.demo import MINIMAL_PDF, Cast
 from council.forms import CouncilForm
 from council.models import Document, User
 from tests.test_permission_matrix import (
@@ -161,13 +162,14 @@ def _foreign_ids(cast: Cast) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+def world(session_cast, django_db_blocker) -> Iterator[World]:
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    shared = session_cast.open(django_db_blocker)  # the session's cast (tests/conftest.py)
     with django_db_blocker.unblock(), fast:
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            cast = build_demo()
+            cast = copy.deepcopy(shared)
             make_matrix_data(cast)
             _more_states(cast)
             clients = {}

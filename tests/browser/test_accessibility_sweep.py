@@ -1,12 +1,14 @@
 """Every kind of page, in Chromium, against axe-core's WCAG 2.2 AA rules and the Nu HTML Checker.
 
-The sweep visits the public pages; then, signed in as each role, every GET page of the permission
-matrix that the role may see, built from the matrix's own rows and objects; pages with nothing in
-them (Cwm Dulais, which has nothing yet, and lists filtered to nothing); the error pages; and each
-form page once more, submitted with no answers so that it shows its errors. axe-core runs on each
-page as the browser shows it. The HTML of every page is kept and validated at the end in one run
-of the Nu HTML Checker (vnu.jar, from the npm package vnu-jar that script/test installs), which
-takes several seconds to start. Every problem is listed, with its page, before the test fails.
+A test a role, so that the roles run side by side across the cores, each on its own copy of the
+demo: the public pages; then, signed in as each role, every GET page of the permission matrix
+that the role may see, built from the matrix's own rows and objects; pages with nothing in them
+(Cwm Dulais, which has nothing yet, and lists filtered to nothing); the error pages; and each form
+page once more, submitted with no answers so that it shows its errors (by the first role in the
+sweep's order that sees it, so each form is tried once). axe-core runs on each page as the browser
+shows it. The HTML of a role's pages is kept and validated at the end in one run of the Nu HTML
+Checker (vnu.jar, from the npm package vnu-jar that script/test installs), which takes a few
+seconds to start. Every problem is listed, with its page, before the test fails.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ AXE_OPTIONS = {
 }
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
-# The roles swept, each in a browser context of its own; the clerk last, as the clerk's empty
-# form submissions are the likeliest to change something that other roles' pages show.
+# The roles swept after the public, in the order in which they claim the forms to submit empty:
+# the clerk, who sees nearly every form, last, so that the others' forms are tried as theirs.
 ROLES = ["chair", "councillor", "officer", "personnel", "former", "clerk"]
 # Answers that are not HTML pages (others, such as released documents, are found as they come).
 NOT_PAGES = {"healthz", "council:document_download"}
@@ -217,54 +219,65 @@ def empty_council_pages(cast, who: str) -> list[str]:
     return pages
 
 
-def test_every_kind_of_page_passes_axe_and_the_nu_html_checker(
-    live_cast, live_server, browser, tmp_path
-):
-    cast = make_matrix_data(live_cast)
-    sweep = Sweep(base=live_server.url, folder=tmp_path)
-    contexts = {}
-
-    def new_page(who: str):
-        context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.add_init_script(script=AXE_SCRIPT)  # axe-core on every page, injected once
-        contexts[who] = context
-        return context.new_page()
-
-    try:
+def role_paths(cast, who: str) -> list[tuple[str, int | tuple[int, ...], str]]:
+    """(path, expected status, label) of every page the sweep visits as this role, in order."""
+    if who == "anonymous":
         # The public: the matrix's public pages, sign-in and its neighbours, an empty council,
         # the statement, and the page for an address that does not exist.
-        page = new_page("anonymous")
-        for path, name in matrix_pages(cast, "anonymous"):
-            sweep.visit(page, "anonymous", path, label=f"{path} ({name})")
-        for path in PUBLIC_EXTRA:
-            sweep.visit(page, "anonymous", path)
-        sweep.visit(page, "anonymous", NOT_FOUND, status=404)
+        return [
+            *((path, 200, f"{path} ({name})") for path, name in matrix_pages(cast, who)),
+            *((path, 200, path) for path in PUBLIC_EXTRA),
+            (NOT_FOUND, 404, NOT_FOUND),
+        ]
+    paths = [(path, 200, f"{path} ({name})") for path, name in matrix_pages(cast, who)]
+    paths += [(path, 200, path) for path in ACCOUNT_PAGES.get(who, []) + FILTERED.get(who, [])]
+    if who == "clerk":
+        # A page about the adopted protocol is not there (404) until there is one.
+        paths += [(path, (200, 404), path) for path in empty_council_pages(cast, who)]
+    if who == "councillor":  # a page the role may not see, and one that is not there
+        people = reverse("council:people", args=[cast.council.slug])
+        paths += [(people, 403, people), (NOT_FOUND, 404, NOT_FOUND)]
+    return paths
 
-        for who in ROLES:
-            page = new_page(who)
+
+def first_seen_by(cast) -> dict[str, str]:
+    """path → the first role (in the sweep's order) that visits it: that role submits the page's
+    form with no answers, so that each form is tried once however many roles see it."""
+    owners: dict[str, str] = {}
+    for who in ["anonymous", *ROLES]:
+        for path, _status, _label in role_paths(cast, who):
+            owners.setdefault(path, who)
+    return owners
+
+
+# The longest first (the clerk sees nearly every page), so that the cores finish together.
+@pytest.mark.parametrize(
+    "who", ["clerk", "officer", "councillor", "chair", "personnel", "anonymous", "former"]
+)
+def test_every_kind_of_page_passes_axe_and_the_nu_html_checker(
+    who, live_cast, live_server, browser, tmp_path
+):
+    """One role's sweep (a test a role, so that the roles run side by side across the cores):
+    each page it may see, then each form on them that no earlier role tried, with no answers."""
+    cast = make_matrix_data(live_cast)
+    sweep = Sweep(base=live_server.url, folder=tmp_path)
+    mine = {path for path, owner in first_seen_by(cast).items() if owner == who}
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(script=AXE_SCRIPT)  # axe-core on every page, injected once
+    try:
+        page = context.new_page()
+        if who != "anonymous":
             sign_in_as(sweep, page, who)
-            for path, name in matrix_pages(cast, who):
-                sweep.visit(page, who, path, label=f"{path} ({name})")
-            for path in ACCOUNT_PAGES.get(who, []) + FILTERED.get(who, []):
-                sweep.visit(page, who, path)
-            if who == "clerk":
-                for path in empty_council_pages(cast, who):
-                    # A page about the adopted protocol is not there (404) until there is one.
-                    sweep.visit(page, who, path, status=(200, 404))
-            if who == "councillor":  # a page the role may not see, and one that is not there
-                sweep.visit(page, who, reverse("council:people", args=[cast.council.slug]), 403)
-                sweep.visit(page, who, NOT_FOUND, status=404)
-
-        # Each form page once, submitted with no answers, by the first role that saw it.
-        for url, (who, label) in sweep.form_pages.items():
-            sweep.submit_empty(contexts[who].pages[0], who, url, label)
+        for path, status, label in role_paths(cast, who):
+            sweep.visit(page, who, path, status=status, label=label, forms=path in mine)
+        for url, (_who, label) in sweep.form_pages.items():
+            sweep.submit_empty(page, who, url, label)
     finally:
-        for context in contexts.values():
-            context.close()
+        context.close()
 
     sweep.validate_html()
-    print(f"\nAccessibility sweep: {len(sweep.files)} pages, per role {dict(sweep.pages)},")
+    print(f"\nAccessibility sweep as {who}: {len(sweep.files)} pages,")
     print(f"of which {len(sweep.form_pages)} form pages submitted with no answers")
     for line in sweep.submitted:
         print(f"  form showed no error summary: {line}")
