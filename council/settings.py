@@ -303,7 +303,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # one attempt (max_retries 0; redis-py still reconnects a pooled connection that Redis closed) of
 # at most a second, then the row waits for the sweep. Each retry would add a whole timeout, and
 # outbox.enqueue_delivery skips the broker for a while after a failure, so a request pays for
-# at most one (tests/test_faults.py times it against a server that never answers).
+# at most one (tests/cross/test_faults.py times it against a server that never answers).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 1,
@@ -361,7 +361,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # django-csp 4: our own files only, and no 'unsafe-inline' anywhere: the templates carry no inline
-# script, style attribute or <style> block (tests/test_security.py scans them), so an injected
+# script, style attribute or <style> block (tests/cross/test_security.py scans them), so an injected
 # one does not run. data: images for allauth's TOTP QR code. Emails are not web pages: their
 # inline styles are for mail programs, which never see this header.
 CONTENT_SECURITY_POLICY = {

@@ -1,7 +1,7 @@
-"""Broken and real services for the fault tests (tests/test_faults.py, tests/test_healthz.py): a
-TCP server that accepts connections and never answers, a Redis server of the test's own on a free
-port (never the machine's shared one, which others use), a real Celery worker process, and a way
-to point this process's Celery app at another broker."""
+"""Broken and real services for the fault tests (tests/cross/test_faults.py,
+tests/council/test_healthz.py): a TCP server that accepts connections and never answers, a Redis
+server of the test's own on a free port (never the machine's shared one, which others use), a
+real Celery worker process, and a way to point this process's Celery app at another broker."""
 
 from __future__ import annotations
 

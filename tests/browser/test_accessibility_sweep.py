@@ -29,7 +29,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from council.demo import DEMO_PASSWORD, PEOPLE
-from tests.test_permission_matrix import EXTRA, MATRIX, make_matrix_data
+from tests.cross.test_permission_matrix import EXTRA, MATRIX, make_matrix_data
 
 from .conftest import TIMEOUT_MS
 from .test_foundation_journeys import fresh_totp_code, sign_in

@@ -19,7 +19,7 @@ from .test_foundation_journeys import fresh_totp_code, sign_in, sign_in_person
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = Path(__file__).resolve().parent.parent / "protocol_fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "protocol" / "protocol_fixtures"
 MINUTE = "25/042"
 
 

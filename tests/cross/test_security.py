@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
 from council.models import Document
-from tests.test_permission_matrix import MATRIX, make_matrix_data
+from tests.cross.test_permission_matrix import MATRIX, make_matrix_data
 
 # ---------------------------------------------------------------------------------------------
 # Content-Security-Policy

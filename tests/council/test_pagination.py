@@ -13,7 +13,7 @@ from council import services
 from council.demo import MINIMAL_PDF
 from council.lib.pagination import PER_PAGE, page_of
 from council.models import Document
-from tests.test_information_requests import add_requests
+from tests.correspondence.requests.test_information_requests import add_requests
 
 
 def add_documents(cast, n: int) -> None:

@@ -23,8 +23,8 @@ from council.demo import MINIMAL_PDF
 from council.lib import uploads
 from council.models import Document
 from protocol import importer
-from tests import test_hostile_input as hostile
-from tests.test_hostile_input import ERROR_SUMMARY, rolled_back, snapshot
+from tests.cross import test_hostile_input as hostile
+from tests.cross.test_hostile_input import ERROR_SUMMARY, rolled_back, snapshot
 
 # The same world as the hostile-input tests (the cast and the matrix's objects), built once for
 # this module: a fresh cast per test would be most of the file's time.

@@ -15,7 +15,7 @@ from django.urls import reverse
 from concerns import services as concerns
 from concerns.models import Concern, ConcernEvent
 from council.policy import standing_for
-from tests.test_permission_matrix import EXTRA, MATRIX, make_matrix_data
+from tests.cross.test_permission_matrix import EXTRA, MATRIX, make_matrix_data
 
 # (the person the concern is about, who raises it)
 ABOUT = [

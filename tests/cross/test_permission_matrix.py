@@ -660,7 +660,7 @@ def matrix_data(cast):
 
 def make_matrix_data(cast):
     """The objects the rows name, beside the cast. A plain function as well as the fixture, so
-    that tests/test_hostile_input.py can build them once for its whole module."""
+    that tests/cross/test_hostile_input.py can build them once for its whole module."""
     from council import outbox
     from protocol import services as protocol_services
 

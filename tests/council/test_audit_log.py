@@ -6,8 +6,8 @@ too, through its functions.
 
 Some tests need PostgreSQL (its trigger, and its locks: two councils' appends must not wait for
 each other): CI's second run sets DATABASE_URL to PostgreSQL, as for
-tests/test_request_concurrency.py. On SQLite the rest run, including the tampering tests (there a
-raw UPDATE gets behind the model's guards).
+tests/correspondence/requests/test_request_concurrency.py. On SQLite the rest run, including the
+tampering tests (there a raw UPDATE gets behind the model's guards).
 """
 
 from __future__ import annotations
@@ -866,8 +866,8 @@ def test_r27_the_migration_refuses_to_reseal_a_broken_chain(cast, damage):
 
 @pytest.fixture
 def tasks_in_process_for_services():
-    """As in tests/test_concern_concurrency.py: these `services` tests need only PostgreSQL, so
-    the cast's notices are delivered in-process, leaving nothing in Redis."""
+    """As in tests/concerns/test_concern_concurrency.py: these `services` tests need only
+    PostgreSQL, so the cast's notices are delivered in-process, leaving nothing in Redis."""
     from council.celery import app
 
     saved = app.conf.task_always_eager

@@ -354,7 +354,7 @@ def add_concerns(cast, n: int) -> None:
 @pytest.mark.parametrize(
     ("who", "url_name", "queries"),
     [
-        # (The clerk's queue: tests/test_concern_queues.py.)
+        # (The clerk's queue: tests/concerns/test_concern_queues.py.)
         # tests/query_counts.py + their concerns with people.
         ("officer", "concerns:concern_list", COUNCIL_PAGE + PAGE_OF + 1),
     ],

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from council.demo import MINIMAL_PDF, Cast
 from council.forms import CouncilForm
 from council.models import Document, User
-from tests.test_permission_matrix import (
+from tests.cross.test_permission_matrix import (
     MATRIX,
     concern_with,
     draft_of,

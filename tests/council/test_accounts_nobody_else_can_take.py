@@ -324,12 +324,12 @@ def test_without_the_proxy_setting_everyone_behind_the_proxy_is_one_client(cast)
 def test_the_compose_file_sets_the_proxy_count_for_its_proxy():
     from pathlib import Path
 
-    compose = Path(__file__).resolve().parent.parent / "docker-compose.yml"
+    compose = Path(__file__).resolve().parents[2] / "docker-compose.yml"
     assert "TRUSTED_PROXY_COUNT: ${TRUSTED_PROXY_COUNT:-1}" in compose.read_text()
 
 
 # ---------------------------------------------------------------------------------------------
-# 5. Nothing signed-in is stored (every matrix page: tests/test_permission_matrix.py)
+# 5. Nothing signed-in is stored (every matrix page: tests/cross/test_permission_matrix.py)
 # ---------------------------------------------------------------------------------------------
 
 

@@ -1,8 +1,8 @@
 """The protocol importer (protocol/importer.py): files in every shape a clerk may have become
 sections and the two lists of expectations, and no text is lost on the way.
 
-The fixtures in tests/protocol_fixtures/ are short protocols of invented councils, written for
-these tests. The three real protocols in shared/samples/ are only counted, never quoted."""
+The fixtures in protocol_fixtures/ beside this file are short protocols of invented councils,
+written for these tests in the shapes real councils' protocols come in."""
 
 import io
 import re
@@ -24,7 +24,6 @@ from protocol.importer import (
 )
 
 FIXTURES = Path(__file__).parent / "protocol_fixtures"
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "protocols"
 
 # ---------------------------------------------------------------------------------------------
 # Nothing lost: every word of the file is somewhere in what the parser gives back
@@ -550,37 +549,3 @@ def test_binary_data_named_txt_is_refused():
 
 def test_the_error_is_a_value_error():
     assert issubclass(ProtocolImportError, ValueError)
-
-
-# ---------------------------------------------------------------------------------------------
-# The three real protocols in shared/samples (counted, never quoted)
-# ---------------------------------------------------------------------------------------------
-
-# file: (sections, from officers, from councillors, section numbers in order)
-SAMPLE_COUNTS = {
-    "devauden-community-council.txt": (
-        9,
-        12,
-        7,
-        ["1", "2", "2.2", "2.3", "2.4", "3", "3.1", "3.2", "3.3"],
-    ),
-    "market-drayton-town-council.txt": (18, 11, 23, [""] * 18),
-    "peacehaven-town-council.txt": (6, 11, 7, [""] * 6),
-}
-
-
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared/samples is not beside this clone")
-@pytest.mark.parametrize("name", sorted(SAMPLE_COUNTS))
-def test_real_protocols_give_sections_and_both_lists(name):
-    text = (SAMPLES / name).read_text(encoding="utf-8")
-    parsed = parse_protocol(text)
-    sections, from_officers, from_councillors, numbers = SAMPLE_COUNTS[name]
-    assert len(parsed.sections) >= 5
-    assert parsed.expectation_count(FROM_OFFICERS) >= 5
-    assert parsed.expectation_count(FROM_COUNCILLORS) >= 5
-    assert len(parsed.sections) == sections
-    assert parsed.expectation_count(FROM_OFFICERS) == from_officers
-    assert parsed.expectation_count(FROM_COUNCILLORS) == from_councillors
-    assert [s.number for s in parsed.sections] == numbers
-    assert parsed.title
-    assert_nothing_lost(text, parsed, contents=True)

@@ -236,7 +236,7 @@ class RefusingBackend(locmem.EmailBackend):
 
 @pytest.fixture
 def refusing_mail_server(settings):
-    settings.EMAIL_BACKEND = "tests.test_outbox.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.council.test_outbox.RefusingBackend"
     RefusingBackend.refused, RefusingBackend.opened = set(), 0
     yield RefusingBackend
 

@@ -1,10 +1,11 @@
 """Two people acting on the same concern at the same moment: one wins, the other is told why
 nothing happened, and the concern has one history (the row is locked: concerns.services._lock).
 
-As tests/test_request_concurrency.py does for information requests: two threads, each with its
-own database connection, the first holding its transaction open until the second is seen to
-wait. Row locks need a real database server: CI's second run sets DATABASE_URL to PostgreSQL.
-SQLite locks the whole database instead, which serialises writers without testing our lock.
+As tests/correspondence/requests/test_request_concurrency.py does for information requests: two
+threads, each with its own database connection, the first holding its transaction open until the
+second is seen to wait. Row locks need a real database server: CI's second run sets DATABASE_URL
+to PostgreSQL. SQLite locks the whole database instead, which serialises writers without testing
+our lock.
 """
 
 from __future__ import annotations

@@ -483,7 +483,7 @@ def test_the_demo_press_office(cast):
 
 
 # ---------------------------------------------------------------------------------------------
-# Who may open which page (rows for tests/test_permission_matrix.py)
+# Who may open which page (rows for tests/cross/test_permission_matrix.py)
 # ---------------------------------------------------------------------------------------------
 
 COUNCILLORS = {"chair", "vice_chair", "councillor", "councillor2", "personnel"}

@@ -21,8 +21,8 @@ from council.lib.working_days import add_working_days, working_days_before
 from council.models import Notification, Seat
 from council.policy import standing_for
 from protocol import services as protocol_services
+from tests.concerns.test_concerns import arrange, formal, new_councillor, raise_concern
 from tests.query_counts import COUNCIL_PAGE, PAGE_OF
-from tests.test_concerns import arrange, formal, new_councillor, raise_concern
 
 Stage = Concern.Stage
 TODAY = date.today

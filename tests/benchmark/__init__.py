@@ -1,0 +1,1 @@
+"""The benchmark tooling (benchmark/), which the product never imports."""

@@ -1,0 +1,1 @@
+"""Correspondence, a folder a subject as in the app."""

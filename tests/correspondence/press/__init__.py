@@ -1,0 +1,1 @@
+"""The press office and the public news page."""

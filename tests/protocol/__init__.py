@@ -1,0 +1,1 @@
+"""The protocol: versions, sections, adoption and acknowledgement, and the importer."""
