@@ -29,11 +29,13 @@ from correspondence.models import (
     Party,
     Recipient,
 )
+from correspondence.requests import deadlines as request_deadlines
 from correspondence.requests import services as request_services
 from council import policy, scale
 from council.demo import MINIMAL_PDF
 from council.lib.working_days import add_working_days
 from council.models import Council, Document, Role, User
+from council.scale import structure as scale_structure
 from protocol import services as protocol_services
 from protocol.models import ProtocolVersion, Section
 
@@ -268,7 +270,7 @@ def test_nothing_confidential_goes_outside_the_council_r12(generated):
 
 
 def test_the_reminder_sweeps_find_work_due_today_r9_r23_r25(generated):
-    assert request_services.reminders_send() > 0
+    assert request_deadlines.reminders_send() > 0
     assert concern_services.reminders_send() > 0
     assert protocol_services.review_reminders_send() > 0
     chair = person("councillor", 1, 1)
@@ -301,7 +303,7 @@ def test_pages_open_for_the_generated_people(generated, client):
     document = Document.objects.filter(council__slug=slug).first()
     response = client.get(reverse("council:document_download", args=[slug, document.pk]))
     assert response.status_code == 200
-    assert response.getvalue() in (MINIMAL_PDF, scale.FILES[".csv"][1])
+    assert response.getvalue() in (MINIMAL_PDF, scale_structure.FILES[".csv"][1])
 
     client.force_login(person("councillor", 1, 1))  # the chair
     response = client.get(reverse("concerns:escalations", args=[slug]))
