@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from .accounts import services as account_services
 from .models import (
     AuditEvent,
     Committee,
@@ -129,7 +129,7 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
         people = User.objects.filter(pk__in=queryset.values("user_id")).order_by("email")
         for person in people:
             try:
-                services.two_factor_reset(person=person, acting_user=request.user)
+                account_services.two_factor_reset(person=person, acting_user=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

@@ -105,7 +105,7 @@ class RequestLogMiddleware:
 
 def sign_in_failed(sender, credentials=None, request=None, **kwargs) -> None:
     """django.contrib.auth's user_login_failed (allauth signs in through it): no address, no
-    account: the audit log keeps which account it was (council.services.sign_in_failure_record)."""
+    account: the audit log keeps which account it was (council.accounts.services)."""
     security_event("sign_in_failed", request, step="password")
 
 

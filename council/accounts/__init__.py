@@ -12,6 +12,7 @@ per account), and this module adds what it leaves to the project:
   (sessions.py: session_started on sign-in, session_expired on every request; the middleware
   calls it).
 
-The other parts: adapters.py (nobody signs themselves up) and signals.py (what happens on signing
-in, on a failed sign-in and on setting a password; council.apps connects them).
+The other parts: services.py (the actions on accounts that are ours), adapters.py (nobody signs
+themselves up) and signals.py (what happens on signing in, on a failed sign-in and on setting a
+password; council.apps connects them).
 """

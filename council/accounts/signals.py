@@ -12,9 +12,9 @@ def confirm_email_on_password_set(sender, request, user, **kwargs):
     that proves the address is theirs (the rule itself lives in the service)."""
     from django.contrib import messages
 
-    from .. import services
+    from . import services as account_services
 
-    if not services.email_confirm_after_password_set(user=user):
+    if not account_services.email_confirm_after_password_set(user=user):
         messages.error(request, MSG_ADDRESS_IN_DISPUTE)
 
 
@@ -31,14 +31,14 @@ def start_session_clocks(sender, request, user, **kwargs):
 def record_sign_in_failure(sender, credentials, request=None, **kwargs):
     """Django sends this for allauth's sign-in too (allauth signs in through
     django.contrib.auth.authenticate), with the password already masked. Only records (R27)."""
-    from .. import services
+    from . import services as account_services
 
     email = credentials.get("email") or credentials.get("username") or ""
-    services.sign_in_failure_record(step="password", email=str(email))
+    account_services.sign_in_failure_record(step="password", email=str(email))
 
 
 def record_two_factor_failure(sender, user, request=None, **kwargs):
     """allauth.mfa: a wrong two-factor code after a right password. Only records (R27)."""
-    from .. import services
+    from . import services as account_services
 
-    services.sign_in_failure_record(step="two_factor", user=user)
+    account_services.sign_in_failure_record(step="two_factor", user=user)

@@ -7,7 +7,7 @@ mail server works. The operator still sets up two-factor authentication before a
 
 from django.contrib.auth.management.commands import createsuperuser
 
-from council import services
+from council.accounts import services as account_services
 from council.models import User
 
 
@@ -22,4 +22,4 @@ class Command(createsuperuser.Command):
         before = set(User.objects.using(database).values_list("pk", flat=True))
         super().handle(*args, **options)
         for user in User.objects.using(database).exclude(pk__in=before):
-            services.operator_address_confirm(user=user)
+            account_services.operator_address_confirm(user=user)
