@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from .requests import services
+from .requests import deadlines
 
 
 @shared_task
 def send_request_reminders() -> int:
     """R9, from Celery beat: reminders before the due date, escalation when overdue (each once)."""
-    return services.reminders_send()
+    return deadlines.reminders_send()

@@ -15,7 +15,7 @@ from council.lib.pagination import page_of
 from council.shortcuts import MAX_LIST, council_page, form_action, posted, stream_document
 
 from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
-from . import forms, services
+from . import deadlines, forms, services
 
 
 def _get_request(standing, pk) -> InformationRequest:
@@ -338,7 +338,7 @@ def timeliness(request, standing):
         "correspondence/requests/timeliness.html",
         {
             "standing": standing,
-            "stats": services.timeliness(council=standing.council, today=standing.on),
+            "stats": deadlines.timeliness(council=standing.council, today=standing.on),
             "today": standing.on,
         },
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from correspondence.models import DocumentAccess, InformationRequest, RequestEvent, Route
-from correspondence.requests import services
+from correspondence.requests import deadlines, services
 from council import services as council_services
 from council.lib.working_days import add_working_days
 from council.models import Notification, Role
@@ -501,7 +501,7 @@ def test_r9_reminder_two_working_days_before_and_escalation_when_overdue_each_on
     info_request = ask(cast, on=date(2026, 3, 2))  # due Monday 16 March
     services.request_delegate(info_request=info_request, officer=cast.rfo, acting_user=cast.clerk)
     sent = {
-        day: services.reminders_send(today=day)
+        day: deadlines.reminders_send(today=day)
         for day in (
             date(2026, 3, 11),  # Wednesday: three working days to go
             date(2026, 3, 12),  # Thursday: two working days before (Friday, Monday): remind
@@ -541,8 +541,8 @@ def test_r9_a_paused_or_decided_request_is_not_chased(cast):
         acting_user=cast.clerk,
         today=date(2026, 3, 3),
     )
-    assert services.reminders_send(today=date(2026, 3, 12)) == 0
-    assert services.reminders_send(today=date(2026, 3, 20)) == 0
+    assert deadlines.reminders_send(today=date(2026, 3, 12)) == 0
+    assert deadlines.reminders_send(today=date(2026, 3, 20)) == 0
 
 
 def test_r9_reminders_run_from_celery_beat(settings):
@@ -569,7 +569,7 @@ def test_r9_timeliness_median_and_share_on_time_over_twelve_months(cast, client_
             today=today - timedelta(days=decided),
         )
     overdue = ask(cast, on=today - timedelta(days=30))
-    stats = services.timeliness(council=cast.council, today=today)
+    stats = deadlines.timeliness(council=cast.council, today=today)
     assert stats.decided == 2
     assert stats.on_time_share == 0.5
     late = InformationRequest.objects.get(received_on=today - timedelta(days=40))
