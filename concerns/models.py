@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from council.models import Council
+from council.models import Council, TimelineEvent
 from protocol.models import Section  # the one link between apps that DESIGN §2 allows
 
 
@@ -219,7 +219,7 @@ class Concern(models.Model):
         return self.subject.name if self.subject else Party.RELATIONSHIP.label
 
 
-class ConcernEvent(models.Model):
+class ConcernEvent(TimelineEvent):
     """One step of a concern, with who may read it (R16)."""
 
     class Kind(models.TextChoices):
@@ -246,17 +246,7 @@ class ConcernEvent(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     audience = models.CharField(max_length=10, choices=Audience.choices)
-    text = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    # Written once and never changed: the concern's own history covers the changes.
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
 
 
 class Hearing(models.Model):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from council.lib.working_days import Deadline, add_working_days
-from council.models import Council, Document, PoliticalGroup
+from council.models import Council, Document, PoliticalGroup, TimelineEvent
 
 
 class Route(models.TextChoices):
@@ -192,7 +192,7 @@ class RequestedDocument(models.Model):
         return str(self.document)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(TimelineEvent):
     """One step in a request's life, shown to the councillor and the officer as its timeline."""
 
     class Kind(models.TextChoices):
@@ -206,16 +206,6 @@ class RequestEvent(models.Model):
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    # Events are written once and never changed, so they need no history of their own.
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
 
 
 class DocumentAccess(models.Model):

@@ -569,6 +569,31 @@ class Notification(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
+# Timelines: the steps of a matter, for the apps that keep one
+# ---------------------------------------------------------------------------------------------
+
+
+class TimelineEvent(models.Model):
+    """One step in the life of a matter (an information request, a concern): what happened, who
+    did it, when, and any words with it. Written once and never changed, so it keeps no history
+    of its own: the matter's history covers the matter's changes. A subclass adds the foreign key
+    to its matter, its `Kind` choices (as `kind`, redeclared with them) and, where readers differ,
+    an audience."""
+
+    kind = models.CharField(max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
 # The audit log (R27): council/audit.py appends to it and checks its chains
 # ---------------------------------------------------------------------------------------------
 
