@@ -14,7 +14,7 @@ from council import policy
 from council.lib.pagination import page_of
 from council.lib.timeline import timeline
 from council.models import Role, User
-from council.shortcuts import council_page, form_action, posted, run_service
+from council.shortcuts import council_page, form_action, list_page, posted, run_service
 
 from . import formal, forms, services
 from .models import Concern, Hearing, PanelMember
@@ -47,12 +47,13 @@ def concern_list(request, standing):
         .select_related("subject", "raised_by", "handler")
         .order_by("-raised_on", "-id")
     )
-    page = page_of(request, concerns)
-    concerns = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        concerns,
         "concerns/concern_list.html",
-        {"standing": standing, "concerns": concerns, "page": page, "today": standing.on},
+        name="concerns",
+        context={"today": standing.on},
     )
 
 

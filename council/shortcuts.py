@@ -13,6 +13,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 
 from . import forms, policy
+from .lib.pagination import page_of
 from .models import Document
 
 MAX_LIST = 200  # long lists are bounded; the register pages by this many rows
@@ -120,6 +121,17 @@ def form_action(
         multipart=multipart,
         template=template,
         context=context,
+    )
+
+
+def list_page(request, standing, items, template, *, name, context=None):
+    """A list page: one page of `items` (a queryset, ordered; council.lib.pagination.page_of)
+    in the template as `name`, with `page` for the links to the pages beside it."""
+    page = page_of(request, items)
+    return render(
+        request,
+        template,
+        {"standing": standing, name: page.object_list, "page": page, **(context or {})},
     )
 
 

@@ -1,6 +1,9 @@
 """The model protocol a new council starts from: our own words, written for this project.
 Each section: its number, heading, body (paragraphs separated by a blank line; a list item is a
-line starting with "- "), and, in the expectations sections, the expectations in each direction."""
+line starting with "- "), and, in the expectations sections, the expectations in each direction.
+
+Over 600 lines on purpose: it is prose, the whole of one document, which reads best in one
+place; there is no logic in it."""
 
 FROM_OFFICERS = "from_officers"  # what councillors can expect from officers
 FROM_COUNCILLORS = "from_councillors"  # what officers can expect from councillors

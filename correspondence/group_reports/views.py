@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.lib.pagination import page_of
-from council.shortcuts import council_page, form_action, posted
+from council.shortcuts import council_page, form_action, list_page, posted
 
 from ..models import GroupReport
 from . import services as group_reports
@@ -41,15 +40,13 @@ def report_list(request, standing):
         .select_related("group")
         .order_by("status", F("issued_on").desc(nulls_last=True), "-id")
     )
-    page = page_of(request, reports)
-    reports = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        reports,
         "correspondence/group_reports/report_list.html",
-        {
-            "standing": standing,
-            "reports": reports,
-            "page": page,
+        name="reports",
+        context={
             "all_reports": standing.is_officer,
             "can_prepare": policy.can_prepare_group_report(standing),
         },

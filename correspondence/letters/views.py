@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.lib.pagination import page_of
-from council.shortcuts import council_page, form_action, posted
+from council.shortcuts import council_page, form_action, list_page, posted
 
 from ..models import Correspondence, Recipient
 from . import forms as letter_forms
@@ -38,12 +37,13 @@ def item_list(request, standing):
         )
         .order_by("status", "-sent_on", "-id")
     )
-    page = page_of(request, items)
-    items = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        items,
         "correspondence/letters/item_list.html",
-        {"standing": standing, "items": items, "page": page, "register": standing.is_officer},
+        name="items",
+        context={"register": standing.is_officer},
     )
 
 

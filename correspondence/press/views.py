@@ -16,7 +16,7 @@ from council import policy
 from council.forms import EndForm
 from council.lib.pagination import page_of
 from council.models import Council, PreElectionPeriod, Spokesperson
-from council.shortcuts import MAX_LIST, council_page, form_action, posted
+from council.shortcuts import MAX_LIST, council_page, form_action, list_page, posted
 
 from ..models import PressEnquiry, PressRelease
 from . import forms
@@ -313,12 +313,12 @@ def spokespeople(request, standing):
         .select_related("user")
         .order_by("-starts_on", "user__name")
     )
-    page = page_of(request, appointments)
-    appointments = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        appointments,
         "correspondence/press/spokespeople.html",
-        {"standing": standing, "appointments": appointments, "page": page},
+        name="appointments",
     )
 
 
@@ -368,13 +368,12 @@ def spokesperson_end(request, standing, pk):
 
 @council_page(policy.can_view_press_office)
 def periods(request, standing):
-    page = page_of(
-        request, PreElectionPeriod.objects.filter(council=standing.council).order_by("-starts_on")
-    )
-    return render(
+    return list_page(
         request,
+        standing,
+        PreElectionPeriod.objects.filter(council=standing.council).order_by("-starts_on"),
         "correspondence/press/periods.html",
-        {"standing": standing, "periods": page.object_list, "page": page},
+        name="periods",
     )
 
 
@@ -412,12 +411,12 @@ def enquiry_list(request, standing):
         .select_related("replied_by")
         .order_by("-received_on", "-id")
     )
-    page = page_of(request, enquiries)
-    enquiries = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        enquiries,
         "correspondence/press/enquiry_list.html",
-        {"standing": standing, "enquiries": enquiries, "page": page},
+        name="enquiries",
     )
 
 

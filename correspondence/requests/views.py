@@ -11,8 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council import policy
-from council.lib.pagination import page_of
-from council.shortcuts import MAX_LIST, council_page, form_action, posted, stream_document
+from council.shortcuts import (
+    MAX_LIST,
+    council_page,
+    form_action,
+    list_page,
+    posted,
+    stream_document,
+)
 
 from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent
 from . import deadlines, forms, services
@@ -39,12 +45,13 @@ def request_list(request, standing):
         .annotate(document_count=Count("requested_documents"))
         .order_by("-created_at", "-id")
     )
-    page = page_of(request, requests)
-    requests = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        requests,
         "correspondence/requests/request_list.html",
-        {"standing": standing, "requests": requests, "page": page, "today": standing.on},
+        name="requests",
+        context={"today": standing.on},
     )
 
 
@@ -219,17 +226,13 @@ def request_queue(request, standing):
         )
         .order_by("due_on", "id")
     )
-    page = page_of(request, requests)
-    return render(
+    return list_page(
         request,
+        standing,
+        requests,
         "correspondence/requests/queue.html",
-        {
-            "standing": standing,
-            "form": form,
-            "requests": page.object_list,
-            "page": page,
-            "today": standing.on,
-        },
+        name="requests",
+        context={"form": form, "today": standing.on},
     )
 
 
@@ -322,12 +325,12 @@ def access_log(request, standing):
         .select_related("request", "document", "user")
         .order_by("-at", "-id")
     )
-    page = page_of(request, accesses)
-    accesses = page.object_list
-    return render(
+    return list_page(
         request,
+        standing,
+        accesses,
         "correspondence/requests/access_log.html",
-        {"standing": standing, "accesses": accesses, "page": page},
+        name="accesses",
     )
 
 

@@ -8,23 +8,20 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .. import forms, policy, services
-from ..lib.pagination import page_of
 from ..models import Document
-from ..shortcuts import council_page, form_action, posted, stream_document
+from ..shortcuts import council_page, form_action, list_page, posted, stream_document
 
 
 @council_page(policy.can_view_register)
 def documents(request, standing):
-    page = page_of(
+    return list_page(
         request,
+        standing,
         Document.objects.for_council(standing.council)
         .select_related("committee")
         .order_by("-updated_at", "-id"),
-    )
-    return render(
-        request,
         "council/documents.html",
-        {"standing": standing, "documents": page.object_list, "page": page},
+        name="documents",
     )
 
 

@@ -11,24 +11,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import forms, policy, services
-from ..lib.pagination import page_of
 from ..models import GroupMembership, Role, Seat
-from ..shortcuts import council_page, form_action, posted
+from ..shortcuts import council_page, form_action, list_page, posted
 
 
 @council_page(policy.can_manage_people)
 def people(request, standing):
     today = timezone.localdate()
-    page = page_of(
+    return list_page(
         request,
+        standing,
         Role.objects.filter(council=standing.council)
         .select_related("user")
         .order_by("user__name", "kind", "-starts_on", "pk"),
-    )
-    return render(
-        request,
         "council/people.html",
-        {"standing": standing, "roles": page.object_list, "page": page, "today": today},
+        name="roles",
+        context={"today": today},
     )
 
 

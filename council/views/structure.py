@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import forms, policy, services
-from ..lib.pagination import page_of
 from ..models import Committee, GroupMembership, PoliticalGroup, Seat
-from ..shortcuts import MAX_LIST, council_page, form_action, posted
+from ..shortcuts import MAX_LIST, council_page, form_action, list_page, posted
 
 
 @council_page(policy.can_view_structure)
@@ -24,12 +23,7 @@ def committees(request, standing):
             to_attr="current_seats",
         )
     ).order_by("kind", "name", "pk")
-    page = page_of(request, items)
-    return render(
-        request,
-        "council/committees.html",
-        {"standing": standing, "committees": page.object_list, "page": page},
-    )
+    return list_page(request, standing, items, "council/committees.html", name="committees")
 
 
 @council_page(policy.can_manage_structure)
@@ -128,12 +122,7 @@ def groups(request, standing):
             to_attr="current_memberships",
         )
     ).order_by("name", "pk")
-    page = page_of(request, items)
-    return render(
-        request,
-        "council/groups.html",
-        {"standing": standing, "groups": page.object_list, "page": page},
-    )
+    return list_page(request, standing, items, "council/groups.html", name="groups")
 
 
 @council_page(policy.can_manage_structure)
