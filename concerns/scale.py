@@ -4,9 +4,12 @@ their timelines, handlers, hearings and panels.
 Each concern is routed by the rules of concerns/routing.py (R17–R19, R21: never handled by the
 person it is about or who raised it) and moved through the stage table as concerns/services.py
 moves it (`_Case` mirrors the services, without their queries), so the fields agree with what
-the portal would have written. Most are closed; every council has the same seven open ones
-(`_open_cases`): overdue ones for the chair's escalations page and the reminders (R23), one due
-in two working days, a hearing arranged, a referral, and a decision open to appeal.
+the portal would have written: tests/cross/test_scale_generator.py replays one concern of each
+(stage, timeline) through the real services and compares the two, so they cannot drift apart.
+
+Most are closed; every council has the same seven open ones (`_open_cases`): overdue ones for
+the chair's escalations page and the reminders (R23), one due in two working days, a hearing
+arranged, a referral, and a decision open to appeal.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from django.utils import timezone
 
 from council.models import Council, User
 from council.scale import (
@@ -199,6 +204,11 @@ class _Case:
         at = moment(day, self.rng, after=self.events[-1][4])
         self.events.append((kind, actor, audience, text, at))
 
+    def _not_before_last(self, day: date) -> date:
+        """A step's day: never before the day of the step before it, so that the dates a step
+        records (told, closed, decided) are the day its event says, as the services write them."""
+        return max(day, timezone.localtime(self.events[-1][4]).date())
+
     def _move(self, stage: str, day: date) -> None:
         """concerns.services._move: the stage, when it started and when it is due (R23)."""
         refusal = self.concern.why_not(stage)
@@ -216,6 +226,7 @@ class _Case:
 
     def triage(self, stage: str, day: date) -> None:
         """services.concern_triage, with R18's hand-over to the Proper Officer."""
+        day = self._not_before_last(day)
         c, acting = self.concern, self.concern.handler
         self._move(stage, day)
         if c.path == Path.COUNCILLOR_ABOUT_OFFICER and stage == Stage.INFORMAL:
@@ -229,12 +240,14 @@ class _Case:
 
     def tell(self, day: date) -> None:
         """R16/R22: the person concerned is told in writing."""
+        day = self._not_before_last(day)
         self.concern.subject_told_on = day
         text = "A concern has been raised with you; you may respond in writing."
         self._event(Event.SUBJECT_TOLD, self.concern.handler, Audience.BOTH, text, day)
 
     def note(self, kind: str, day: date) -> None:
         """A conversation, conciliation or private note, with its audience (R16)."""
+        day = self._not_before_last(day)
         audience = Audience.BOTH if self.told else Audience.RAISER
         if kind == Event.NOTE:
             audience = Audience.HANDLERS  # a private note (R16)
@@ -242,6 +255,7 @@ class _Case:
 
     def refer(self, day: date) -> None:
         """R21: the referral outside the council."""
+        day = self._not_before_last(day)
         c = self.concern
         c.referred_on = day
         c.referral_reference = f"CC/{day:%Y}/{self.rng.randint(1, 999):03d}"
@@ -250,6 +264,7 @@ class _Case:
 
     def formal(self, day: date) -> None:
         """concerns.formal.concern_start_formal (R22: the subject was told first)."""
+        day = self._not_before_last(day)
         self._move(Stage.FORMAL, day)
         text = "The matter goes to the formal procedure. A panel of the personnel committee will "
         self._event(Event.FORMAL, self.concern.handler, Audience.BOTH, text + "hear it.", day)
@@ -277,11 +292,13 @@ class _Case:
             panel += [(u, minute) for u in self.rng.sample(others, quorum - len(panel))]
         return panel
 
-    def hearing(self, kind: str, arranged: date, held_on: date, panel) -> Hearing:
+    def hearing(
+        self, kind: str, arranged: date, held_on: date, panel, *, may_move: bool = True
+    ) -> Hearing:
         """concerns.formal.hearing_arrange: sometimes moved within 5 working days for the
-        companion."""
+        companion (concerns.formal.hearing_move), unless the date must stay."""
         companion = self.rng.choice(["", "", "A colleague", "A trade union representative"])
-        moved = companion and self.rng.random() < 0.3
+        moved = companion and self.rng.random() < 0.3 and may_move
         at = moment(arranged, self.rng, after=self.events[-1][4])
         hearing = Hearing(
             concern=self.concern,
@@ -298,11 +315,18 @@ class _Case:
         names = ", ".join(u.name for u, _ in panel)
         text = f"{hearing.get_kind_display()} on {held_on:%A %-d %B %Y}. Panel: {names}. "
         self._event(Event.HEARING, handler, Audience.BOTH, text + COMPANION_OFFER, arranged)
+        if moved:  # concerns.formal.hearing_move: both people are told the new date
+            text = (
+                f"{hearing.get_kind_display()} moved to {hearing.held_on:%A %-d %B %Y} so that "
+                f"{companion} can attend."
+            )
+            self._event(Event.HEARING, handler, Audience.BOTH, text, arranged)
         return hearing
 
     def decide(self, hearing: Hearing, day: date) -> None:
         """concerns.formal.hearing_decide: a first decision opens the time to appeal; an appeal's
         closes the concern."""
+        day = self._not_before_last(day)
         c = self.concern
         outcome = self.rng.choice(PANEL_OUTCOMES)
         reasons = self.rng.choice(REASONS)
@@ -319,6 +343,7 @@ class _Case:
 
     def appeal(self, day: date) -> None:
         """R22: the raiser or the subject appeals within the time allowed."""
+        day = self._not_before_last(day)
         c = self.concern
         self._move(Stage.APPEAL, day)
         by = self.rng.choice([c.raised_by, c.subject])
@@ -328,6 +353,7 @@ class _Case:
     def close(self, outcome: str, day: date, referral_outcome: str = "") -> None:
         """services.concern_close (or, after a decision, closing once the time to appeal has
         passed)."""
+        day = self._not_before_last(day)
         c = self.concern
         self._move(Stage.CLOSED, day)
         c.outcome = outcome
@@ -342,6 +368,7 @@ class _Case:
 
     def withdraw(self, day: date) -> None:
         """services.concern_withdraw: closed at once, whatever the stage."""
+        day = self._not_before_last(day)
         c = self.concern
         c.stage, c.outcome, c.closed_on = Stage.CLOSED, Outcome.WITHDRAWN, day
         audience = Audience.BOTH if self.told else Audience.RAISER
@@ -401,7 +428,8 @@ def _closed_case(sc: ScaleCouncil, rng, today: date, sections) -> _Case:
         day = _after(day, rng, 20, 80, nation)
         body = case.concern.referred_to
         text = f"{body[0].upper()}{body[1:]} found no breach of the Code of Conduct."
-        case._event(Event.REFERRAL_OUTCOME, case.concern.handler, Audience.RAISER, text, day)
+        # The outside body's outcome is recorded as the concern closes (services.concern_close),
+        # in the closing step: no event of its own.
         case.close(Outcome.REFERRED, day, referral_outcome=text)
     elif scenario == "triage":
         case.close(Outcome.RESOLVED_INFORMALLY, _after(raised, rng, 1, 6, nation))
@@ -495,10 +523,9 @@ def _open_cases(sc: ScaleCouncil, rng, today: date, sections) -> list[_Case]:
     case.formal(due_after(day, 10, nation))
     arranged = due_after(day, 12, nation)
     held = working_day_before(today, 3, nation)
-    hearing = case.hearing(
-        Hearing.Kind.HEARING, arranged, held, case.panel(Hearing.Kind.HEARING, arranged)
-    )
-    hearing.held_on = held  # not moved: the decision is three working days old
+    # Not moved: the decision is three working days old.
+    panel = case.panel(Hearing.Kind.HEARING, arranged)
+    hearing = case.hearing(Hearing.Kind.HEARING, arranged, held, panel, may_move=False)
     case.decide(hearing, held)
     return cases
 

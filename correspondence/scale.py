@@ -3,7 +3,9 @@
 Requests (R3, R5–R9): 100 per council over about five years, most decided or withdrawn long
 ago, and in every council the same six open ones (OPEN_REQUESTS), so that each Proper Officer's
 queue has overdue requests, one due in two working days (its reminder is due today) and later
-ones. Due dates are worked out in working days exactly as the services do.
+ones. Due dates are worked out in working days exactly as the services do, and
+tests/cross/test_scale_generator.py replays one request of each (status, timeline) through the
+real services and compares the two.
 
 Correspondence (R10–R12): 200 items per council, mostly sent, some drafts and recorded ones, a
 few confidential (never to anyone outside the council, R12), with their "to" and "copy" lines.

@@ -10,6 +10,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
@@ -19,8 +20,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from concerns import formal as concern_formal
 from concerns import services as concern_services
-from concerns.models import Concern
+from concerns.models import Concern, ConcernEvent
 from concerns.routing import route_concern
 from concerns.services import STAGE_WORKING_DAYS, subject_party_of
 from correspondence.models import (
@@ -28,6 +30,7 @@ from correspondence.models import (
     InformationRequest,
     Party,
     Recipient,
+    RequestEvent,
 )
 from correspondence.requests import deadlines as request_deadlines
 from correspondence.requests import services as request_services
@@ -321,3 +324,257 @@ def test_protocol_versions_are_dated_and_review_reminders_are_spread_r24_r25(gen
         else:
             assert version.superseded_on is not None
     assert {"90", "30", "7"} <= stages
+
+
+# ---------------------------------------------------------------------------------------------
+# The generator and the services agree: each generated request replayed through the services
+# ---------------------------------------------------------------------------------------------
+
+
+def _replay_request(generated: InformationRequest) -> InformationRequest:
+    """The same request made again through the real services, step by step as its timeline
+    says, by the same people on the same days (in a transaction the caller rolls back)."""
+    Kind = RequestEvent.Kind
+    events = list(generated.events.order_by("at", "id"))
+    assert events[0].kind == Kind.SUBMITTED
+    standing = policy.standing_for(generated.requester, generated.council, generated.received_on)
+    replayed = request_services.request_submit(
+        standing=standing,
+        documents=list(generated.documents.order_by("pk")),
+        summary=generated.summary,
+        information=generated.information,
+        purpose=generated.purpose,
+        justification=generated.justification,
+        today=generated.received_on,
+    )
+    granted = [
+        r.document for r in generated.requested_documents.filter(granted=True).order_by("pk")
+    ]
+    for event in events[1:]:
+        day = timezone.localtime(event.at).date()
+        if event.kind == Kind.DELEGATED:
+            replayed = request_services.request_delegate(
+                info_request=replayed, officer=generated.handler, acting_user=event.actor
+            )
+        elif event.kind == Kind.CLARIFICATION_ASKED:
+            replayed = request_services.request_ask_clarification(
+                info_request=replayed, question=event.text, acting_user=event.actor, today=day
+            )
+        elif event.kind == Kind.CLARIFIED:
+            replayed = request_services.request_clarify(
+                info_request=replayed, answer=event.text, acting_user=event.actor, today=day
+            )
+        elif event.kind == Kind.DECIDED:
+            replayed = request_services.request_decide(
+                info_request=replayed,
+                outcome=generated.status,
+                reasons=generated.decision_reasons,
+                granted_documents=granted,
+                acting_user=event.actor,
+                today=day,
+            )
+        elif event.kind == Kind.WITHDRAWN:
+            replayed = request_services.request_withdraw(
+                info_request=replayed, acting_user=event.actor
+            )
+        elif event.kind == Kind.PURPOSE_CONFIRMED:
+            replayed = request_services.release_confirm_purpose(
+                info_request=replayed, acting_user=event.actor
+            )
+        else:  # a kind of event the services never write
+            raise AssertionError(f"the generator wrote a {event.kind} event")
+    replayed.refresh_from_db()
+    return replayed
+
+
+def _request_shape(info_request: InformationRequest) -> dict:
+    return {
+        "status": info_request.status,
+        "route": info_request.route,
+        "handler": info_request.handler_id,
+        "due_on": info_request.due_on,
+        "working_days": info_request.working_days,
+        "paused_working_days": info_request.paused_working_days,
+        "decided_by": info_request.decided_by_id,
+        "decision_working_days": info_request.decision_working_days,
+        "events": [e.kind for e in info_request.events.order_by("at", "id")],
+        "granted": sorted(
+            r.document_id for r in info_request.requested_documents.all() if r.granted
+        ),
+    }
+
+
+def test_every_generated_request_is_what_the_services_make_of_the_same_steps(generated):
+    # The generator writes requests in bulk without the services (correspondence/scale.py); this
+    # replays one request of each (status, timeline) it makes through the services and compares
+    # what they write, so that the two cannot drift apart unseen.
+    council = scale_council(1)
+    seen: dict[tuple, InformationRequest] = {}
+    for info_request in InformationRequest.objects.filter(council=council).order_by("pk"):
+        kinds = tuple(info_request.events.order_by("at", "id").values_list("kind", flat=True))
+        seen.setdefault((info_request.status, kinds), info_request)
+    assert len(seen) >= 5  # submitted, paused, delegated, granted, refused, withdrawn ...
+    for (status, kinds), info_request in seen.items():
+        with transaction.atomic():
+            replayed = _replay_request(info_request)
+            expected = _request_shape(info_request)
+            got = _request_shape(replayed)
+            transaction.set_rollback(True)
+        assert got == expected, (status, kinds)
+
+
+def _replay_concern(generated: Concern) -> Concern:
+    """The same concern raised again through the real services and moved as its timeline says,
+    by the same people on the same days (in a transaction the caller rolls back)."""
+    Kind = ConcernEvent.Kind
+    events = list(generated.events.order_by("at", "id"))
+    assert events[0].kind == Kind.RAISED
+    on = generated.raised_on
+    with time_machine.travel(events[0].at, tick=False):
+        replayed = concern_services.concern_raise(
+            raiser=policy.standing_for(generated.raised_by, generated.council, on),
+            subject=generated.subject,
+            kind=generated.kind,
+            sections=list(generated.sections.order_by("pk")),
+            what_happened=generated.what_happened,
+            outcome_hoped=generated.outcome_hoped,
+        )
+    hearings = iter(generated.hearings.order_by("first_held_on", "pk"))
+    hearing = replayed_hearing = None
+    moving = False
+    labels = {label: value for value, label in Concern.Stage.choices}
+    for number, event in enumerate(events[1:], start=1):
+        day = timezone.localtime(event.at).date()
+        actor = event.actor
+        # Each step on its own day, as the timeline says (time-machine moves "today").
+        with time_machine.travel(event.at, tick=False):
+            if event.kind == Kind.TRIAGED:
+                next_stage = labels[event.text.removeprefix("Next: ").split(". ")[0]]
+                replayed = concern_services.concern_triage(
+                    concern=replayed,
+                    next_stage=next_stage,
+                    note=event.text,
+                    acting_user=actor,
+                    today=day,
+                )
+            elif event.kind == Kind.SUBJECT_TOLD:
+                replayed = concern_services.concern_tell_subject(
+                    concern=replayed, message=event.text, acting_user=actor, today=day
+                )
+            elif event.kind in (Kind.CONVERSATION, Kind.CONCILIATION, Kind.NOTE):
+                concern_services.concern_add_note(
+                    concern=replayed,
+                    kind=event.kind,
+                    audience=event.audience,
+                    text=event.text,
+                    acting_user=actor,
+                )
+            elif event.kind == Kind.REFERRED:
+                replayed = concern_services.concern_refer(
+                    concern=replayed,
+                    referred_on=generated.referred_on,
+                    reference=generated.referral_reference,
+                    acting_user=actor,
+                )
+            elif event.kind == Kind.FORMAL:
+                replayed = concern_formal.concern_start_formal(
+                    concern=replayed, acting_user=actor, today=day
+                )
+            elif event.kind == Kind.HEARING and moving:
+                # The second event of a moved hearing: the move, for the companion.
+                assert hearing is not None and replayed_hearing is not None
+                replayed_hearing = concern_formal.hearing_move(
+                    hearing=replayed_hearing,
+                    held_on=hearing.held_on,
+                    companion=hearing.companion,
+                    acting_user=actor,
+                )
+                moving = False
+            elif event.kind == Kind.HEARING:
+                hearing = next(hearings)
+                moving = hearing.held_on != hearing.first_held_on
+                panel = list(hearing.panel.order_by("pk"))
+                replayed_hearing = concern_formal.hearing_arrange(
+                    concern=replayed,
+                    held_on=hearing.first_held_on,
+                    members=[p.user for p in panel if not p.substitute_minute],
+                    substitutes={p.user: p.substitute_minute for p in panel if p.substitute_minute},
+                    companion=hearing.companion,
+                    acting_user=actor,
+                    today=day,
+                )
+            elif event.kind == Kind.DECIDED:
+                assert hearing is not None and replayed_hearing is not None, number
+                concern_formal.hearing_decide(
+                    hearing=replayed_hearing,
+                    outcome=hearing.outcome,
+                    reasons=hearing.reasons,
+                    acting_user=actor,
+                    today=day,
+                )
+            elif event.kind == Kind.APPEALED:
+                replayed = concern_formal.concern_appeal(
+                    concern=replayed, grounds=event.text, acting_user=actor, today=day
+                )
+            elif event.kind == Kind.CLOSED:
+                replayed = concern_services.concern_close(
+                    concern=replayed,
+                    outcome=generated.outcome,
+                    reasons=generated.outcome_reasons,
+                    actions_agreed=generated.actions_agreed,
+                    referral_outcome=generated.referral_outcome,
+                    acting_user=actor,
+                    today=day,
+                )
+            elif event.kind == Kind.WITHDRAWN:
+                replayed = concern_services.concern_withdraw(
+                    concern=replayed, acting_user=actor, today=day
+                )
+            else:  # a kind of event the generator never writes
+                raise AssertionError(f"no replay for a {event.kind} event")
+        replayed.refresh_from_db()
+    return replayed
+
+
+def _concern_shape(concern: Concern) -> dict:
+    return {
+        field: getattr(concern, field)
+        for field in (
+            "stage",
+            "path",
+            "handler_id",
+            "raiser_party",
+            "subject_party",
+            "raised_on",
+            "stage_started_on",
+            "stage_due_on",
+            "subject_told_on",
+            "referred_to",
+            "outcome",
+            "closed_on",
+        )
+    } | {
+        "events": [(e.kind, e.audience, e.actor_id) for e in concern.events.order_by("at", "id")],
+        "hearings": [
+            (h.kind, h.first_held_on, h.held_on, h.outcome, h.decided_on)
+            for h in concern.hearings.order_by("first_held_on", "pk")
+        ],
+    }
+
+
+def test_every_generated_concern_is_what_the_services_make_of_the_same_steps(generated):
+    # As for requests: concerns/scale.py moves concerns through their stages without the
+    # services; one concern of each (stage, timeline) it makes, replayed through the services,
+    # must come out the same: stage, dates, handler, who may read each event, hearings.
+    council = scale_council(1)
+    seen: dict[tuple, Concern] = {}
+    for concern in Concern.objects.filter(council=council).order_by("pk"):
+        kinds = tuple(concern.events.order_by("at", "id").values_list("kind", flat=True))
+        seen.setdefault((concern.stage, kinds), concern)
+    assert len(seen) >= 5
+    for (stage, kinds), concern in seen.items():
+        with transaction.atomic():
+            replayed = _replay_concern(concern)
+            expected, got = _concern_shape(concern), _concern_shape(replayed)
+            transaction.set_rollback(True)
+        assert got == expected, (stage, kinds)
