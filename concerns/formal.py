@@ -15,10 +15,10 @@ from council.audit import AuditKind, audit_record
 from council.lib.working_days import add_working_days
 from council.models import Committee, Council, Seat, User
 from council.policy import chair_of
-from council.services import save_recorded
+from council.services import locked, save_recorded
 
 from .models import Concern, ConcernEvent, Hearing, PanelMember
-from .services import Audience, Stage, _event, _lock, _move, _notify
+from .services import Audience, Stage, _event, _move, _notify
 
 MSG_PANEL_CHAIR_ALONE = (
     "The chair never decides a grievance, disciplinary or performance matter alone. Choose a "
@@ -129,7 +129,7 @@ def concern_start_formal(
     """Move to the formal procedure (R19/R22): the person concerned must have been told."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         _move(concern, Stage.FORMAL, today)  # R18, R21, R22: Concern.why_not
         save_recorded(concern, acting_user=acting_user)
         _event(
@@ -166,7 +166,7 @@ def hearing_arrange(
     today = today or timezone.localdate()
     substitutes = substitutes or {}
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         kind = {Stage.FORMAL: Hearing.Kind.HEARING, Stage.APPEAL: Hearing.Kind.APPEAL}.get(
             Stage(concern.stage)
         )
@@ -274,7 +274,7 @@ def hearing_decide(
         raise ValidationError({"reasons": "Give the panel's reasons."})
     with transaction.atomic():
         hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
-        concern = _lock(hearing.concern)
+        concern = locked(hearing.concern)
         if hearing.decided_on:
             raise ValidationError("This hearing has been decided.")
         hearing.outcome, hearing.reasons, hearing.decided_on = outcome, reasons.strip(), today
@@ -322,7 +322,7 @@ def concern_appeal(
     if not grounds.strip():
         raise ValidationError({"grounds": "Say why you are appealing."})
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if concern.stage == Stage.DECIDED and today > concern.stage_due_on:
             raise ValidationError(
                 MSG_APPEAL_TOO_LATE.format(day=f"{concern.stage_due_on:%-d %B %Y}")

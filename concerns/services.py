@@ -29,7 +29,7 @@ from council.policy import (
     proper_officer_for,
     standing_for,
 )
-from council.services import save_recorded
+from council.services import locked, save_recorded
 from protocol.models import Section
 
 from .models import Concern, ConcernEvent, Party
@@ -85,10 +85,6 @@ def _event(concern, kind, actor, audience, text="") -> ConcernEvent:
     return ConcernEvent.objects.create(
         concern=concern, kind=kind, actor=actor, audience=audience, text=text.strip()
     )
-
-
-def _lock(concern: Concern) -> Concern:
-    return Concern.objects.select_for_update().select_related("council").get(pk=concern.pk)
 
 
 def _move(concern: Concern, stage: str, today: date) -> None:
@@ -180,7 +176,7 @@ def concern_triage(
     procedure, or (R21) a referral outside the council."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if concern.stage != Stage.TRIAGE:
             raise ValidationError("This concern has been triaged already.")
         _move(concern, next_stage, today)
@@ -219,7 +215,7 @@ def concern_tell_subject(
     From then on they see the concern's summary and what is shared with them."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if not concern.is_open:
             raise ValidationError(MSG_CLOSED)
         if concern.subject is None:
@@ -252,7 +248,7 @@ def concern_add_note(
     if not text.strip():
         raise ValidationError({"text": "Enter what happened."})
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if not concern.is_open:
             raise ValidationError(MSG_CLOSED)
         if audience == Audience.BOTH and not concern.subject_told_on:
@@ -272,7 +268,7 @@ def concern_refer(
 ) -> Concern:
     """R21: record the referral outside the council; the council's own process stops here."""
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if concern.stage != Stage.REFERRED:
             _move(concern, Stage.REFERRED, referred_on)  # R21: Concern.why_not
         concern.referred_on = referred_on
@@ -327,7 +323,7 @@ def concern_close(
     outcome. Formal outcomes come from the panel's decision."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         allowed = closing_outcomes(concern)
         if outcome not in allowed:
             if not concern.is_open:
@@ -368,7 +364,7 @@ def concern_withdraw(*, concern: Concern, acting_user: User, today: date | None 
     """The person who raised it withdraws it, at any open stage."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        concern = _lock(concern)
+        concern = locked(concern)
         if not concern.is_open:
             raise ValidationError(MSG_CLOSED)
         concern.stage = Stage.CLOSED

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from .policy import Standing
 
 log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=models.Model)
 
 ROLE_WARNING_DAYS = 30
 
@@ -85,6 +87,20 @@ def record_actor(obj: models.Model, acting_user: User | None) -> None:
     """Name the acting user in the history row that the next save or delete writes (R27).
     simple-history reads this attribute; it has no public setter."""
     setattr(obj, "_history_user", acting_user)  # noqa: B010
+
+
+def locked(obj: M, *related: str) -> M:
+    """`obj` read again under a row lock, in the caller's transaction, with its council (and
+    `related`) joined: of two people acting on it at the same moment, the second waits, then sees
+    what the first did (and is told, by the state check that follows). Only the object's own row
+    is locked (`of=("self",)`), never its council's, so that acting on one matter never waits for
+    another in the same council. SQLite locks the whole database instead."""
+    model = type(obj)
+    return (
+        model._default_manager.select_for_update(of=("self",))
+        .select_related("council", *related)
+        .get(pk=obj.pk)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 from council.audit import AuditKind, audit_record
 from council.models import Council, GroupMembership, Notification, PoliticalGroup, Role, User
 from council.outbox import notification_create
-from council.services import save_recorded
+from council.services import locked, save_recorded
 
 from ..models import GroupReport
 
@@ -102,14 +102,6 @@ def long_date(day: date | None) -> str:
     return f"{day:%-d %B %Y}" if day else "an earlier day"
 
 
-def _lock(report: GroupReport) -> GroupReport:
-    """Re-read the report under a row lock (in the caller's transaction), so that of two officers
-    acting at the same moment the second sees what the first did."""
-    return (
-        GroupReport.objects.select_for_update().select_related("council", "group").get(pk=report.pk)
-    )
-
-
 def report_save(
     *,
     council: Council,
@@ -133,7 +125,7 @@ def report_save(
             report = GroupReport(council=council, prepared_by=acting_user)
             fields = None
         else:
-            report = _lock(report)
+            report = locked(report, "group")
             if report.council_id != council.pk:
                 raise ValidationError(MSG_GROUP_ELSEWHERE)
             if report.status != Status.DRAFT:
@@ -153,7 +145,7 @@ def report_issue(
     """Issue a draft report to its group; every other group is told that it exists (R15)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        report = _lock(report)
+        report = locked(report, "group")
         if report.status != Status.DRAFT:
             raise ValidationError(MSG_ALREADY_ISSUED.format(day=long_date(report.issued_on)))
         report.status = Status.ISSUED

@@ -29,7 +29,7 @@ from council.audit import AuditKind, audit_record
 from council.models import Council, User
 from council.outbox import notification_create
 from council.policy import standing_for
-from council.services import save_recorded
+from council.services import locked, save_recorded
 
 from ..models import Correspondence, Party, Recipient
 
@@ -288,14 +288,6 @@ def _first_councillor(council: Council, recipients: list[To], on: date) -> User 
     return None
 
 
-def _lock(item: Correspondence) -> Correspondence:
-    return (
-        Correspondence.objects.select_for_update(of=("self",))
-        .select_related("council", "signatory", "author", "councillor")
-        .get(pk=item.pk)
-    )
-
-
 def _deliver(item: Correspondence, recipients: list[Recipient], everyone: list[Recipient]) -> None:
     """Emails through the outbox, one per recipient; letters: a notice to the councillors and
     officers named in them (the post carries the rest)."""
@@ -352,7 +344,7 @@ def _go_out(item: Correspondence, status: str, on: date, acting_user: User) -> C
     again (roles may have changed since it was drafted); copies to councillors are told (R10)
     either way; only the portal delivers."""
     with transaction.atomic():
-        item = _lock(item)
+        item = locked(item, "signatory", "author", "councillor")
         if item.status != Status.DRAFT:
             raise ValidationError(
                 MSG_NOT_A_DRAFT.format(
@@ -397,7 +389,7 @@ def item_copy(
     puts the new copies in the footer of what the new recipients get."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        item = _lock(item)
+        item = locked(item, "signatory", "author", "councillor")
         if item.status == Status.DRAFT:
             raise ValidationError(MSG_COPY_UNSENT)
         existing = list(item.recipients.all())

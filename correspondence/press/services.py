@@ -28,7 +28,7 @@ from council.audit import AuditKind, audit_record
 from council.models import Committee, Council, PreElectionPeriod, Role, Seat, Spokesperson, User
 from council.outbox import notification_create
 from council.policy import can_approve_press_release, proper_officer_for, standing_for
-from council.services import save_recorded
+from council.services import locked, save_recorded
 
 from ..models import PressEnquiry, PressRelease
 
@@ -193,12 +193,6 @@ def _notify(release: PressRelease, user: User | None, key: str, subject: str, bo
     )
 
 
-def _lock(release: PressRelease) -> PressRelease:
-    """Re-read under a row lock: of two people acting at once, the second sees the first's
-    change."""
-    return PressRelease.objects.select_for_update().select_related("council").get(pk=release.pk)
-
-
 def status_text(release: PressRelease) -> str:
     """The state in words, to go in a sentence ("This release is published.")."""
     return release.get_status_display().lower()
@@ -250,7 +244,7 @@ def press_change(
 ) -> PressRelease:
     """The author changes a draft."""
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         if release.status != Status.DRAFT:
             raise ValidationError(MSG_CANNOT_CHANGE.format(status=status_text(release)))
         check_quoted(release.council, quoted, quote, timezone.localdate(_now(now)))
@@ -267,7 +261,7 @@ def press_submit(*, release: PressRelease, acting_user: User, now: datetime | No
     now = _now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         if not release.can_become(Status.SUBMITTED):
             raise ValidationError(MSG_CANNOT_SUBMIT.format(status=status_text(release)))
         check_quoted(release.council, release.quoted, release.quote, today)
@@ -296,7 +290,7 @@ def press_approve(*, release: PressRelease, acting_user: User, now: datetime | N
     now = _now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         _check_approver(release, acting_user, today)
         if release.status not in WAITING or release.approved_by_id is not None:
             raise ValidationError(MSG_CANNOT_APPROVE.format(status=status_text(release)))
@@ -332,7 +326,7 @@ def press_hold(*, release: PressRelease, acting_user: User, now: datetime | None
     or a contentious matter, during a pre-election period: it is marked so, and held back."""
     today = timezone.localdate(_now(now))
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         _check_approver(release, acting_user, today)
         if release.status not in (*WAITING, Status.APPROVED) or not release.can_become(Status.HELD):
             raise ValidationError(MSG_CANNOT_HOLD.format(status=status_text(release)))
@@ -360,7 +354,7 @@ def press_publish(*, release: PressRelease, acting_user: User, now: datetime | N
     now = _now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         _check_approver(release, acting_user, today)
         if release.status in (Status.DRAFT, Status.SUBMITTED) or (
             release.status == Status.HELD and release.approved_by_id is None
@@ -397,7 +391,7 @@ def press_reopen(*, release: PressRelease, acting_user: User):
     """Back to a draft, to be changed: by its author, or sent back by the Proper Officer. Any
     approval is forgotten, since the words may change."""
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         if not release.can_become(Status.DRAFT):
             raise ValidationError(MSG_CANNOT_REOPEN.format(status=status_text(release)))
         release.status = Status.DRAFT
@@ -420,7 +414,7 @@ def press_withdraw(*, release: PressRelease, acting_user: User):
     """Withdrawn for good, by its author or the Proper Officer; a published release leaves the
     news page."""
     with transaction.atomic():
-        release = _lock(release)
+        release = locked(release)
         if not release.can_become(Status.WITHDRAWN):
             raise ValidationError(MSG_CANNOT_WITHDRAW.format(status=status_text(release)))
         release.status = Status.WITHDRAWN

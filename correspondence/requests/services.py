@@ -23,7 +23,7 @@ from council.lib.working_days import (
 from council.models import Document, User
 from council.outbox import Notice, notification_create
 from council.policy import Standing
-from council.services import save_recorded
+from council.services import locked, save_recorded
 
 from ..models import DocumentAccess, InformationRequest, RequestedDocument, RequestEvent, Route
 
@@ -116,16 +116,6 @@ def _notify(
 
 def _event(info_request, kind, actor, text="") -> RequestEvent:
     return RequestEvent.objects.create(request=info_request, kind=kind, actor=actor, text=text)
-
-
-def _lock(info_request: InformationRequest) -> InformationRequest:
-    """Re-read the request under a row lock (in the caller's transaction), so that of two officers
-    acting at the same moment the second sees what the first did."""
-    return (
-        InformationRequest.objects.select_for_update()
-        .select_related("council")
-        .get(pk=info_request.pk)
-    )
 
 
 def _closed(info_request: InformationRequest) -> ValidationError:
@@ -252,7 +242,7 @@ def request_delegate(
 ) -> InformationRequest:
     """R3: the Proper Officer passes a request to another officer, who then handles it."""
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         _require_open(info_request)
         if not policy.standing_for(officer, info_request.council).is_officer:
             raise ValidationError({"officer": MSG_NOT_AN_OFFICER.format(person=officer.name)})
@@ -283,7 +273,7 @@ def request_ask_clarification(
     """The officer asks the councillor to clarify; the clock pauses from today (R9)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         _require_transition(info_request, Status.CLARIFICATION)
         info_request.status = Status.CLARIFICATION
         info_request.paused_on = today
@@ -319,7 +309,7 @@ def request_clarify(
     was paused (R9)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         _require_transition(info_request, Status.SUBMITTED)
         paused_on = info_request.paused_on or today  # always set while waiting for clarification
         paused = working_days_between(paused_on, today, info_request.council.nation)
@@ -372,7 +362,7 @@ def request_decide(
     if not reasons.strip():
         raise ValidationError({"reasons": "Give the reasons for the decision."})
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         _require_transition(info_request, outcome)
         rows = list(info_request.requested_documents.all())
         chosen = {d.pk for d in granted_documents}
@@ -442,7 +432,7 @@ def request_decide(
 
 def request_withdraw(*, info_request: InformationRequest, acting_user: User) -> InformationRequest:
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         _require_transition(info_request, Status.WITHDRAWN)
         info_request.status = Status.WITHDRAWN
         info_request.paused_on = None
@@ -472,7 +462,7 @@ def release_confirm_purpose(
     """R8: before the first opening, the councillor confirms the information is for council
     duties only. Recorded once, with the time."""
     with transaction.atomic():
-        info_request = _lock(info_request)
+        info_request = locked(info_request)
         if info_request.purpose_confirmed_at is None:
             info_request.purpose_confirmed_at = timezone.now()
             save_recorded(info_request, acting_user=acting_user)

@@ -1,5 +1,5 @@
 """Two people acting on the same concern at the same moment: one wins, the other is told why
-nothing happened, and the concern has one history (the row is locked: concerns.services._lock).
+nothing happened, and the concern has one history (the row is locked: council.services.locked).
 
 As tests/correspondence/requests/test_request_concurrency.py does for information requests: two
 threads, each with its own database connection, the first holding its transaction open until the
@@ -97,7 +97,7 @@ def raise_concern(cast, raiser, subject):
 
 
 def test_a_concern_triaged_twice_at_once_is_triaged_once_and_the_second_is_told(cast):
-    # Guards concerns.services._lock (select_for_update) in concern_triage: without it both read
+    # Guards council.services.locked (select_for_update) in concern_triage: without it both read
     # the stage as triage, both move it, and the concern has two triage records.
     concern = raise_concern(cast, "officer", "councillor2")  # R19: the clerk handles it
     assert concern.handler == cast.clerk
@@ -117,7 +117,7 @@ def test_a_concern_triaged_twice_at_once_is_triaged_once_and_the_second_is_told(
 
 
 def test_a_concern_closed_while_its_raiser_withdraws_it_has_one_ending(cast):
-    # Guards concerns.services._lock in concern_close and concern_withdraw: without it the
+    # Guards council.services.locked in concern_close and concern_withdraw: without it the
     # withdrawal reads the concern as open and overwrites the handler's outcome.
     concern = raise_concern(cast, "officer", "councillor2")
     services.concern_triage(

@@ -1,5 +1,5 @@
 """Two officers deciding the same request at the same moment produce one decision, and the second
-is told whose decision stands (the row is locked: services._lock).
+is told whose decision stands (the row is locked: council.services.locked).
 
 Row locks need a real database server: CI's second run sets DATABASE_URL to PostgreSQL. SQLite
 locks the whole database instead, which serialises writers without testing our lock.
