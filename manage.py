@@ -4,10 +4,12 @@
 import os
 import sys
 
-# Commands that only compare the models with the migration files. They sign nothing and serve
-# nothing, so they run on a bare checkout with no SECRET_KEY (`manage.py makemigrations --check`
-# in a hook or CI). Everything else, serving above all, still refuses to start without one.
-CODE_ONLY_COMMANDS = {"makemigrations"}
+# Commands that sign nothing, serve nothing and keep no secret: comparing the models with the
+# migration files (`manage.py makemigrations --check` in a hook or CI), and printing the demo's
+# current two-factor code from its public secret (the README's `manage.py demo_code`, run in a
+# second shell beside the demo). They run on a bare checkout with no SECRET_KEY. Everything else,
+# serving above all, still refuses to start without one.
+CODE_ONLY_COMMANDS = {"makemigrations", "demo_code"}
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")

@@ -4,6 +4,7 @@ the production shape (DESIGN §6)."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -127,6 +128,17 @@ def test_a_bare_checkout_can_check_its_migrations_but_not_serve():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
     assert "SECRET_KEY is not set" in manage("check", env=env).stderr
+
+
+def test_the_demos_two_factor_code_prints_as_the_readme_gives_it_without_debug():
+    # The README: "run .venv/bin/python manage.py demo_code" (in a second shell, beside the demo),
+    # with no DEBUG or SECRET_KEY set. It prints a code from the demo's public secret.
+    env = production_env()
+    del env["SECRET_KEY"]
+    del env["DEBUG"]
+    result = manage("demo_code", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"\d{6}\n", result.stdout), result.stdout
 
 
 @pytest.mark.django_db
