@@ -144,8 +144,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The embedded demo: two people submitting at the same moment (a double click on "Record the
+    # decision") must not meet "database is locked". IMMEDIATE takes the write lock when the
+    # transaction begins, so the second waits (up to `timeout` seconds) and then finds the first
+    # one's change, as on PostgreSQL; WAL lets readers carry on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 # The cache (and with it allauth's rate-limit counters and used TOTP codes) lives in the database,
 # never in Redis, so a Redis outage cannot break sign-in (docs/operations.md).

@@ -184,3 +184,65 @@ def test_docker_compose_has_the_production_shape():
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["PRIVATE_STORAGE_ROOT"] == "/data/private"
+
+
+def test_two_writers_at_once_on_the_embedded_database_wait_in_turn_rather_than_fail(
+    tmp_path, django_db_blocker
+):
+    # The demo's SQLite (council/settings.py): a double click on a form must not meet "database
+    # is locked". Two connections with the portal's options, on a file as the demo's is: while
+    # the first holds a write transaction open, the second's waits, then runs once the first
+    # commits, and sees the first one's change (as the services' state check then does).
+    import threading
+
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    options = settings.SQLITE_OPTIONS  # what the embedded database is opened with
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
+    name = str(tmp_path / "demo.sqlite3")
+
+    def connect() -> DatabaseWrapper:
+        wrapper = DatabaseWrapper(
+            {
+                **settings.DATABASES["default"],
+                "NAME": name,
+                "OPTIONS": options,
+                "ENGINE": "django.db.backends.sqlite3",
+                "TIME_ZONE": None,
+            },
+            alias=f"writer-{secrets.token_hex(4)}",
+        )
+        wrapper.ensure_connection()
+        return wrapper
+
+    with django_db_blocker.unblock():  # a database of its own, not the tests' one
+        first = connect()
+        with first.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            cursor.execute("CREATE TABLE decision (id INTEGER PRIMARY KEY, outcome TEXT)")
+            cursor.execute("INSERT INTO decision VALUES (1, 'open')")
+        seen: list[str] = []
+
+        def second_click() -> None:
+            second = connect()  # a connection belongs to its thread
+            # What Django's atomic() does on SQLite: BEGIN <transaction_mode>; here it waits.
+            second._start_transaction_under_autocommit()
+            with second.cursor() as cursor:
+                seen.append(cursor.execute("SELECT outcome FROM decision").fetchone()[0])
+                cursor.execute("UPDATE decision SET outcome = 'refused' WHERE outcome = 'open'")
+                cursor.execute("COMMIT")
+            second.close()
+
+        first._start_transaction_under_autocommit()
+        with first.cursor() as cursor:
+            cursor.execute("UPDATE decision SET outcome = 'granted' WHERE outcome = 'open'")
+            thread = threading.Thread(target=second_click)
+            thread.start()
+            thread.join(0.5)
+            assert thread.is_alive()  # waiting for the first, not failing
+            cursor.execute("COMMIT")
+        thread.join(10)
+        assert not thread.is_alive() and seen == ["granted"]
+        with first.cursor() as cursor:
+            assert cursor.execute("SELECT outcome FROM decision").fetchone()[0] == "granted"
+        first.close()
