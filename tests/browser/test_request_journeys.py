@@ -215,3 +215,25 @@ def test_officer_refuses_a_request_and_the_councillor_reads_why(
     info_request.refresh_from_db()
     assert info_request.status == InformationRequest.Status.REFUSED
     assert not DocumentAccess.objects.exists()
+
+
+def test_a_request_of_unbroken_text_wraps_within_the_page(live_cast, live_server, page):
+    # 100,000 characters with no space used to make the request's page over a million pixels
+    # wide: user text wraps anywhere it must (portal.css, overflow-wrap), for whoever reads it.
+    from correspondence.requests import services
+    from council.policy import standing_for
+
+    info_request = services.request_submit(
+        standing=standing_for(live_cast.councillor, live_cast.council),
+        documents=[],
+        summary="x" * 200,
+        information="y" * 100_000,
+        purpose="z" * 5_000,
+        justification="",
+    )
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in_councillor(page, live_server.url)
+    page.goto(live_server.url + info_request.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the page is {width}px wide on a 320px phone"
