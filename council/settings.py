@@ -57,8 +57,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The address people use to reach the portal, for links in emails sent outside a request
-# (reminders from Celery beat have no request to build a URL from).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# (reminders from Celery beat have no request to build a URL from). Unset, the local address on
+# the PORT the demo serves (script/demo: PORT=8001 script/demo), so its emails' links work.
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

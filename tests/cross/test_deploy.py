@@ -246,3 +246,18 @@ def test_two_writers_at_once_on_the_embedded_database_wait_in_turn_rather_than_f
         with first.cursor() as cursor:
             assert cursor.execute("SELECT outcome FROM decision").fetchone()[0] == "granted"
         first.close()
+
+
+def site_url(**values: str) -> str:
+    script = "from django.conf import settings; print(settings.SITE_URL)"
+    result = manage("shell", "--no-imports", "-c", script, env=production_env(**values))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_demos_email_links_name_the_port_it_serves():
+    # `PORT=8001 script/demo` serves on 8001; the links in its emails used to say 8000.
+    assert site_url(PORT="8123", DEBUG="true") == "http://127.0.0.1:8123"
+    assert site_url(SITE_URL="https://portal.example.org/", PORT="8123") == (
+        "https://portal.example.org"
+    )
