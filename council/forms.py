@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+from .lib.text import normalise_newlines
 from .models import Committee, Council, Document, PoliticalGroup, RetentionPolicy, Role, Seat, User
 
 
@@ -20,10 +21,19 @@ class PortalFormRenderer(TemplatesSetting):
 
 class PlainMessages:
     """Required-field errors that say which field, in the GOV.UK way: "Enter full name",
-    "Choose a role", rather than "This field is required." three times over."""
+    "Choose a role", rather than "This field is required." three times over; and the text sent
+    with every line break as \n."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and hasattr(self.data, "lists"):
+            # Line breaks as \n, whatever the browser sent (council.lib.text).
+            data = self.data.copy()
+            for key, values in data.lists():
+                data.setlist(
+                    key, [normalise_newlines(v) if isinstance(v, str) else v for v in values]
+                )
+            self.data = data
         for field in self.fields.values():
             label = str(field.label or "a value").lower()
             if isinstance(field, forms.FileField):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from council.lib.text import normalise_newlines
+
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 
 
@@ -43,7 +45,10 @@ def word_diff(before: str, after: str) -> list[Piece]:
 
 
 def _expectations(section) -> list[str]:
-    return [f"{e.get_direction_display()}: {e.text}" for e in section.expectations.all()]
+    return [
+        f"{e.get_direction_display()}: {normalise_newlines(e.text)}"
+        for e in section.expectations.all()
+    ]
 
 
 def compare(before, after) -> list[SectionChange]:
@@ -69,7 +74,9 @@ def compare(before, after) -> list[SectionChange]:
             )
             continue
         now, then = _expectations(s), _expectations(o)
-        same = o.heading == s.heading and o.body == s.body and now == then
+        # Compared as text, whatever line breaks were stored (council.lib.text).
+        body, body_before = normalise_newlines(s.body), normalise_newlines(o.body)
+        same = o.heading == s.heading and body_before == body and now == then
         changes.append(
             SectionChange(
                 s.number,
@@ -77,7 +84,7 @@ def compare(before, after) -> list[SectionChange]:
                 UNCHANGED if same else CHANGED,
                 s.anchor,
                 heading_before=o.heading if o.heading != s.heading else "",
-                body=[] if o.body == s.body else word_diff(o.body, s.body),
+                body=[] if body_before == body else word_diff(body_before, body),
                 expectations_added=[e for e in now if e not in then],
                 expectations_removed=[e for e in then if e not in now],
             )

@@ -521,3 +521,49 @@ def test_seed_demo_adopts_little_wickhams_protocol_and_leaves_cwm_dulais_without
     assert not ProtocolVersion.objects.filter(council__slug="cwm-dulais").exists()
     call_command("seed_demo")  # a second run changes nothing
     assert ProtocolVersion.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Line breaks: browsers send CRLF; "what changed" must not show changes nobody made (issue 18)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_section_saved_with_the_browsers_line_breaks_and_no_edit_has_not_changed(
+    cast, client_for, adopted
+):
+    from protocol import diff
+
+    draft = services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
+    section = draft.sections.filter(body__contains="\n").order_by("position").first()
+    response = client_for("clerk").post(
+        url(cast, "section_edit", section.pk),
+        {
+            "number": section.number,
+            "heading": section.heading,
+            "body": section.body.replace("\n", "\r\n"),  # as a browser sends the textarea
+        },
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert "\r" not in section.body
+    changes = {change.number: change for change in diff.compare(adopted, draft)}
+    assert changes[section.number].status == diff.UNCHANGED
+    assert changes[section.number].body == []
+
+
+def test_the_protocols_stored_crlf_line_breaks_are_migrated_to_plain_ones(cast, adopted):
+    import importlib
+
+    from django.apps import apps
+
+    section = adopted.sections.filter(body__contains="\n").order_by("position").first()
+    words = section.body
+    Section.objects.filter(pk=section.pk).update(body=words.replace("\n", "\r\n"))
+    expectation = Expectation.objects.filter(section__version=adopted).first()
+    Expectation.objects.filter(pk=expectation.pk).update(text=expectation.text + "\r\nMore.")
+    migration = importlib.import_module("protocol.migrations.0002_normalise_line_breaks")
+    migration.normalise(apps, None)
+    section.refresh_from_db()
+    expectation.refresh_from_db()
+    assert section.body == words
+    assert expectation.text.endswith("\nMore.") and "\r" not in expectation.text
