@@ -30,6 +30,16 @@ MSG_NOT_DRAFT = (
 MSG_DRAFT_EXISTS = "There is already a draft (version {number}). Finish or change that one."
 MSG_NOTHING_TO_COPY = "There is no adopted version to copy. Start from the model protocol."
 MSG_REVIEW_BEFORE_ADOPTION = "The review date must be after the date of adoption."
+MSG_ADOPTED_IN_FUTURE = (
+    "The date of adoption cannot be in the future: record the adoption once the council has voted."
+)
+MSG_ADOPTED_BEFORE_PREVIOUS = (
+    "Version {number}, which this one replaces, was adopted on {day}. Enter that day or a later "
+    "one."
+)
+MSG_REVIEW_PASSED = (
+    "The review date must be after today: the council reviews the protocol it adopts from now on."
+)
 MSG_EMPTY_DRAFT = "The draft has no sections. Add at least one before adopting it."
 MSG_ACK_NOT_CURRENT = "You can only acknowledge the version in force."
 REVIEW_REMINDER_DAYS = (90, 30, 7)
@@ -284,8 +294,13 @@ def version_adopt(
     replaces becomes superseded (kept for ever), and everyone is asked to acknowledge it (R26)."""
     version = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
+    today = timezone.localdate()
+    if adopted_on > today:
+        raise ValidationError({"adopted_on": MSG_ADOPTED_IN_FUTURE})
     if review_on <= adopted_on:
         raise ValidationError({"review_on": MSG_REVIEW_BEFORE_ADOPTION})
+    if review_on <= today:
+        raise ValidationError({"review_on": MSG_REVIEW_PASSED})
     if not version.sections.exists():
         raise ValidationError(MSG_EMPTY_DRAFT)
     previous = (
@@ -293,6 +308,14 @@ def version_adopt(
         .filter(council_id=version.council_id, status=ProtocolVersion.Status.ADOPTED)
         .first()
     )
+    if previous and previous.adopted_on and adopted_on < previous.adopted_on:
+        raise ValidationError(
+            {
+                "adopted_on": MSG_ADOPTED_BEFORE_PREVIOUS.format(
+                    number=previous.number, day=f"{previous.adopted_on:%-d %B %Y}"
+                )
+            }
+        )
     if previous:
         previous.status = ProtocolVersion.Status.SUPERSEDED
         previous.superseded_on = adopted_on

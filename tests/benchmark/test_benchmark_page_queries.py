@@ -63,7 +63,7 @@ def add_councillor_rows(cast, n: int, start: int) -> None:
         Section.objects.create(
             version=draft, position=500 + i, number=f"50.{i}", heading="More", body="More text"
         )
-    adopted_on = TODAY() - timedelta(days=start)
+    adopted_on = TODAY()  # the same day as the version it replaces, or later (R24)
     protocol_services.version_adopt(
         version=draft,
         adopted_on=adopted_on,

@@ -111,13 +111,39 @@ def test_r24_adoption_publishes_the_draft_and_supersedes_the_previous_version(ca
     draft = services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
     assert draft.number == 2
     assert draft.sections.count() == adopted.sections.count()
-    adopt(draft, cast.clerk, adopted_on=TODAY() + timedelta(days=1), minute="26/99")
+    adopt(draft, cast.clerk, adopted_on=TODAY(), minute="26/99")
     adopted.refresh_from_db()
     draft.refresh_from_db()
-    assert (adopted.status, adopted.superseded_on) == ("superseded", TODAY() + timedelta(days=1))
+    assert (adopted.status, adopted.superseded_on) == ("superseded", TODAY())
     assert (draft.status, draft.minute_reference) == ("adopted", "26/99")
     assert ProtocolVersion.objects.adopted().filter(council=cast.council).get() == draft
     assert ProtocolVersion.objects.published().filter(council=cast.council).count() == 2
+
+
+def test_r24_a_version_is_adopted_on_or_after_the_one_it_replaces_and_not_in_the_future(
+    cast, adopted
+):
+    # Issue 18: a version "adopted 1 January 2020" after one adopted in 2026 became "In force".
+    draft = services.draft_start(council=cast.council, source="current", acting_user=cast.clerk)
+    for adopted_on, field, message in [
+        (TODAY() - timedelta(days=1), "adopted_on", "was adopted on"),
+        (TODAY() + timedelta(days=1), "adopted_on", "cannot be in the future"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            adopt(draft, cast.clerk, adopted_on=adopted_on)
+        assert message in " ".join(refused.value.message_dict[field])
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert ProtocolVersion.objects.adopted().get(council=cast.council) == adopted
+
+
+def test_r25_the_review_date_of_an_adoption_is_after_today(cast):
+    draft = services.draft_start(council=cast.council, source="model", acting_user=cast.clerk)
+    with pytest.raises(ValidationError) as refused:
+        adopt(draft, cast.clerk, adopted_on=date(2020, 1, 1), review_on=date(2020, 6, 1))
+    assert "after today" in " ".join(refused.value.message_dict["review_on"])
+    draft.refresh_from_db()
+    assert draft.status == "draft"
 
 
 def test_r24_adopted_versions_cannot_be_edited(cast, adopted):
