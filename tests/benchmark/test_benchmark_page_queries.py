@@ -1,4 +1,4 @@
-"""The pages the benchmark drives (council/benchmark) make a fixed number of queries: the same
+"""The pages the benchmark drives (benchmark/personas.py) make a fixed number of queries: the same
 with one row of everything they show as with twenty times as many. The queues, the escalations,
 the request page and the public protocol page have theirs beside their features
 (test_information_requests, test_concern_queues, test_protocol); these are the others."""
