@@ -22,6 +22,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from council.lib.text import normalise_newlines
+
 FROM_OFFICERS = "from_officers"  # what councillors can expect from (or of) officers
 FROM_COUNCILLORS = "from_councillors"  # what officers can expect from (or of) councillors
 
@@ -390,8 +392,8 @@ def parse_protocol(text: str) -> ParsedProtocol:
 
 class _Parser:
     def __init__(self, text: str):
-        text = text.replace("\r\n", "\n").translate(
-            {ord("\r"): "\n", ord("\f"): "\n", ord("\v"): "\n", 0x2028: "\n", 0x2029: "\n"}
+        text = normalise_newlines(text).translate(
+            {ord("\f"): "\n", ord("\v"): "\n", 0x2028: "\n", 0x2029: "\n"}
         )
         text = text.replace("\ufeff", "").replace("\u200b", "")
         self.lines = [_classify(_SPACES.sub(" ", raw).strip()) for raw in text.split("\n")]
